@@ -22,9 +22,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: {
-          allowDefaultProject: ['*.config.ts'],
-        },
+        project: ['./tsconfig.spec.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -42,7 +40,10 @@ export default tseslint.config(
         { considerDefaultExhaustiveForUnions: true },
       ],
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
       'import-x/no-cycle': 'error',
@@ -64,7 +65,13 @@ export default tseslint.config(
             },
             {
               sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:lib', 'type:testing', 'type:service', 'type:app'],
+              onlyDependOnLibsWithTags: [
+                'type:contracts',
+                'type:lib',
+                'type:testing',
+                'type:service',
+                'type:app',
+              ],
             },
           ],
         },

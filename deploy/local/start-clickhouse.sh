@@ -99,7 +99,7 @@ echo "$pid" >"$CLICKHOUSE_PID_FILE"
 
 deadline=$((SECONDS + CLICKHOUSE_START_TIMEOUT))
 until ping; do
-  if ! kill -0 "$pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+  if ! alive "$pid" || [ "$SECONDS" -ge "$deadline" ]; then
     echo "---- tail $D/logs/clickhouse-server.err.log" >&2; tail -n 30 "$D/logs/clickhouse-server.err.log" >&2 2>/dev/null || true
     echo "---- tail $D/logs/clickhouse.out" >&2; tail -n 20 "$D/logs/clickhouse.out" >&2 2>/dev/null || true
     kill -KILL "$pid" 2>/dev/null || true

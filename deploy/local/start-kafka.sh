@@ -121,7 +121,7 @@ fail() {
 
 deadline=$((SECONDS + KAFKA_START_TIMEOUT))
 while :; do
-  kill -0 "$pid" 2>/dev/null || fail "process $pid exited"
+  alive "$pid" || fail "process $pid exited"
   # KafkaRaftServer logs this after the broker is unfenced and its listeners are open.
   if grep -q "Kafka Server started" "$LOGS/server.log" 2>/dev/null && port_open "$KAFKA_PORT"; then
     exit 0

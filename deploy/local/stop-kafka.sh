@@ -13,3 +13,5 @@ case "${1:-}" in
   *) die "usage: $0 [--kill]" ;;
 esac
 stop_pid_file kafka "$KAFKA_PID_FILE" kafka.Kafka "${KAFKA_STOP_TIMEOUT:-60}" "$sig"
+[ "$STOPPED" = 0 ] || wait_port_closed "$KAFKA_PORT" 10 || die "kafka stopped but 127.0.0.1:$KAFKA_PORT still accepts connections"
+[ "$STOPPED" = 0 ] || wait_port_closed "$KAFKA_CONTROLLER_PORT" 10 || die "kafka stopped but 127.0.0.1:$KAFKA_CONTROLLER_PORT still accepts connections"

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+const name = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, ".", "_" or "-"');
+const hostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port');
+
+const mockProvider = z.strictObject({
+  type: z.literal('mock'),
+  /** Artificial delay before answering, for demos and tests. */
+  latency_ms: z.number().int().min(0).max(60_000).default(0),
+});
+
+const openAiProvider = z.strictObject({
+  type: z.literal('openai'),
+  base_url: z.url({ protocol: /^https?$/ }),
+  api_key: z.string().min(1).optional(),
+  timeout_ms: z.number().int().min(1).max(600_000).default(60_000),
+});
+
+export const providerSchema = z.discriminatedUnion('type', [mockProvider, openAiProvider]);
+
+const target = z.strictObject({
+  provider: name,
+  model: z.string().min(1),
+  weight: z.number().int().min(1).max(1000).default(1),
+});
+
+const endpoint = z.strictObject({
+  kind: z.enum(['chat']).default('chat'),
+  targets: z.array(target).min(1, 'an endpoint needs at least one target'),
+  guardrails: z
+    .strictObject({
+      request: z.array(name).default([]),
+      response: z.array(name).default([]),
+    })
+    .default({ request: [], response: [] }),
+  /** Who may use it; anyone not listed is denied. */
+  allow: z
+    .strictObject({
+      principals: z.array(name).default([]),
+      groups: z.array(name).default([]),
+    })
+    .default({ principals: [], groups: [] }),
+});
+
+const principal = z.strictObject({
+  kind: z.enum(['user', 'service']).default('user'),
+  groups: z.array(name).default([]),
+  roles: z.array(z.enum(['admin', 'analytics'])).default([]),
+  tags: z.record(z.string(), z.string()).default({}),
+});
+
+const apiKey = z.strictObject({
+  /** SHA-256 (hex) of the key; the key itself is never stored. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lower-case hex SHA-256 of the key'),
+  principal: name,
+  name: z.string().max(200).optional(),
+});
+
+const piiGuardrail = z.strictObject({
+  type: z.literal('pii'),
+  action: z.enum(['mask', 'block']).default('mask'),
+  entities: z
+    .array(z.enum(['email', 'phone']))
+    .min(1)
+    .default(['email', 'phone']),
+});
+
+export const guardrailSchema = z.discriminatedUnion('type', [piiGuardrail]);
+
+const mcpConnection = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  auth: z.enum(['service', 'none']).default('none'),
+  allow: z
+    .strictObject({
+      principals: z.array(name).default([]),
+      groups: z.array(name).default([]),
+    })
+    .default({ principals: [], groups: [] }),
+});
+
+const runtime = z
+  .strictObject({
+    http: z
+      .strictObject({
+        host: z.string().default('127.0.0.1'),
+        port: z.coerce.number().int().min(0).max(65535).default(8080),
+        body_limit_bytes: z.coerce
+          .number()
+          .int()
+          .min(1024)
+          .default(4 * 1024 * 1024),
+      })
+      .default({ host: '127.0.0.1', port: 8080, body_limit_bytes: 4 * 1024 * 1024 }),
+    data_dir: z.string().default('./data'),
+    kafka: z
+      .strictObject({
+        brokers: z
+          .union([z.string(), z.array(z.string())])
+          .transform((value) =>
+            (Array.isArray(value) ? value : value.split(','))
+              .map((broker) => broker.trim())
+              .filter(Boolean),
+          )
+          .pipe(z.array(hostPort).min(1)),
+        client_id: z.string().default('aigw'),
+      })
+      .optional(),
+    clickhouse: z
+      .discriminatedUnion('mode', [
+        z.strictObject({ mode: z.literal('embedded'), path: z.string().optional() }),
+        z.strictObject({
+          mode: z.literal('http'),
+          url: z.url(),
+          database: z.string().default('default'),
+          username: z.string().default('default'),
+          password: z.string().default(''),
+        }),
+      ])
+      .default({ mode: 'embedded' }),
+    services: z
+      .strictObject({
+        policy: hostPort.default('127.0.0.1:50051'),
+        guardrail_judge: hostPort.default('127.0.0.1:50052'),
+        provider_router: hostPort.default('127.0.0.1:50053'),
+        mcp_broker: hostPort.default('127.0.0.1:50054'),
+        analytics_sink: hostPort.default('127.0.0.1:50055'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+/** The whole aigw.yaml. */
+export const configSchema = z.strictObject({
+  version: z.literal(1),
+  runtime,
+  providers: z.record(name, providerSchema).default({}),
+  endpoints: z.record(name, endpoint).default({}),
+  principals: z.record(name, principal).default({}),
+  keys: z.array(apiKey).default([]),
+  guardrails: z.record(name, guardrailSchema).default({}),
+  mcp: z
+    .strictObject({ connections: z.record(name, mcpConnection).default({}) })
+    .default({ connections: {} }),
+});
+
+export type AigwConfig = z.infer<typeof configSchema>;
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type GuardrailConfig = z.infer<typeof guardrailSchema>;
+export type EndpointConfig = AigwConfig['endpoints'][string];
+export type PrincipalConfig = AigwConfig['principals'][string];
+export type RuntimeConfig = AigwConfig['runtime'];

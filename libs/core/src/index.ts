@@ -1,0 +1,5 @@
+export * from './uuidv7';
+export * from './gateway-error';
+export * from './logger';
+export * from './hashing';
+export * from './timing';

@@ -1,0 +1,66 @@
+import { type Envelope, type RequestContext } from '@aigw/contracts';
+import { uuidv7 } from '@aigw/core';
+import { Topics } from './topics';
+
+export const eventSchemaVersion = 1;
+
+/** The payload union of the envelope, e.g. `{ $case: 'requestCompleted', value: … }`. */
+export type EventPayload = NonNullable<Envelope['payload']>;
+
+const typeNames: { [K in EventPayload['$case']]: string } = {
+  requestReceived: 'request.received',
+  policyDecided: 'policy.decided',
+  guardrailEvaluated: 'guardrail.evaluated',
+  providerAttempted: 'provider.attempted',
+  requestCompleted: 'request.completed',
+  requestFailed: 'request.failed',
+  mcpCalled: 'mcp.called',
+};
+
+/** Dotted event type of a payload, e.g. "request.completed". */
+export function eventTypeOf(payload: EventPayload): string {
+  return typeNames[payload.$case];
+}
+
+/** Builds an envelope for the step a service just performed. */
+export function createEnvelope(
+  service: string,
+  context: RequestContext,
+  payload: EventPayload,
+  occurredAt: Date = new Date(),
+): Envelope {
+  return {
+    eventId: uuidv7(occurredAt.getTime()),
+    requestId: context.requestId,
+    traceId: context.traceId,
+    type: eventTypeOf(payload),
+    occurredAt: occurredAt.toISOString(),
+    service,
+    principal: context.principal,
+    endpoint: context.endpoint,
+    tags: context.tags,
+    schemaVersion: eventSchemaVersion,
+    payload,
+  };
+}
+
+/** Topics an event belongs to: everything goes to lifecycle; who-did-what also to audit. */
+export function topicsFor(envelope: Envelope): readonly string[] {
+  const payload = envelope.payload;
+  if (!payload) return [Topics.lifecycle.name];
+  switch (payload.$case) {
+    case 'policyDecided':
+      return [Topics.lifecycle.name, Topics.audit.name];
+    case 'guardrailEvaluated':
+      return payload.value.verdict === 'passed'
+        ? [Topics.lifecycle.name]
+        : [Topics.lifecycle.name, Topics.audit.name];
+    case 'mcpCalled':
+      return [Topics.lifecycle.name, Topics.audit.name];
+    case 'requestReceived':
+    case 'providerAttempted':
+    case 'requestCompleted':
+    case 'requestFailed':
+      return [Topics.lifecycle.name];
+  }
+}
