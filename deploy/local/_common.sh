@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Shared settings and helpers for deploy/local/*.sh. Sourced, never run directly.
 
 AIGW_LOCAL_DIR="${AIGW_LOCAL_DIR:-/tmp/aigw-local}"

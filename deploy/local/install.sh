@@ -9,13 +9,14 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/_common.sh"
 
 # ---------------------------------------------------------------- apt packages
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 pkgs=()
-command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
-command -v redis-cli >/dev/null 2>&1 || pkgs+=(redis-tools)
-command -v clickhouse-server >/dev/null 2>&1 || pkgs+=(clickhouse-server)
-command -v curl >/dev/null 2>&1 || pkgs+=(curl)
-command -v java >/dev/null 2>&1 || pkgs+=(openjdk-17-jre-headless)
-command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
+have redis-server || pkgs+=(redis-server)
+have redis-cli || pkgs+=(redis-tools)
+have clickhouse-server || pkgs+=(clickhouse-server)
+have curl || pkgs+=(curl)
+have java || pkgs+=(openjdk-17-jre-headless)
+have mvn || pkgs+=(maven)
 
 if [ "${#pkgs[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
@@ -50,7 +51,7 @@ if [ "${#pkgs[@]}" -gt 0 ]; then
 fi
 
 for bin in redis-server redis-cli clickhouse-server curl java mvn; do
-  command -v "$bin" >/dev/null 2>&1 || die "$bin is still missing after install"
+  have "$bin" || die "$bin is still missing after install"
 done
 
 # ---------------------------------------------------------------- Kafka jars
@@ -78,7 +79,7 @@ POM
     cat "$work/mvn.log" >&2
     die "resolving org.apache.kafka:kafka_2.13:$KAFKA_VERSION from Maven Central failed (log above)"
   fi
-  ls "$work/libs"/kafka_2.13-"$KAFKA_VERSION".jar >/dev/null 2>&1 || die "kafka_2.13-$KAFKA_VERSION.jar missing after resolve"
+  [ -f "$work/libs/kafka_2.13-$KAFKA_VERSION.jar" ] || die "kafka_2.13-$KAFKA_VERSION.jar missing after resolve"
   echo "$KAFKA_VERSION" >"$work/libs/.complete"
   rm -rf "$KAFKA_LIBS"
   mv "$work/libs" "$KAFKA_LIBS"

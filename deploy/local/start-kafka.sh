@@ -52,6 +52,10 @@ min.insync.replicas=1
 # keep first consumer-group use fast on a small machine
 offsets.topic.num.partitions=10
 transaction.state.log.num.partitions=10
+# after a crash (stop-kafka.sh --kill) the restarted broker must wait for its old registration's
+# session to expire (default 9 s) before it can register again; shorten that for local use
+broker.heartbeat.interval.ms=1000
+broker.session.timeout.ms=4000
 num.network.threads=2
 num.io.threads=4
 log.retention.hours=24

@@ -1,0 +1,3 @@
+export * from './grpc-server-host';
+export * from './grpc-client-factory';
+export { Status, ServerError, ClientError, type Channel } from 'nice-grpc';
