@@ -2,3 +2,4 @@ export * from './config.schema';
 export * from './config-error';
 export * from './compiled-config';
 export * from './config-loader';
+export * from './config-source';

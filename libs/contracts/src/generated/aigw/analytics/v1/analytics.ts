@@ -64,6 +64,15 @@ export const QueryRequest: MessageFns<QueryRequest> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<QueryRequest>): QueryRequest {
+    return QueryRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryRequest>): QueryRequest {
+    const message = createBaseQueryRequest();
+    message.sql = object.sql ?? '';
+    return message;
+  },
 };
 
 function createBaseQueryResponse(): QueryResponse {
@@ -117,6 +126,15 @@ export const QueryResponse: MessageFns<QueryResponse> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<QueryResponse>): QueryResponse {
+    return QueryResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryResponse>): QueryResponse {
+    const message = createBaseQueryResponse();
+    message.rowsJson = object.rowsJson ?? Buffer.alloc(0);
+    return message;
+  },
 };
 
 /** Read-only access to the analytics store owned by analytics-sink. */
@@ -137,11 +155,17 @@ export const AnalyticsServiceDefinition = {
 } as const;
 
 export interface AnalyticsServiceImplementation<CallContextExt = {}> {
-  query(request: QueryRequest, context: CallContext & CallContextExt): Promise<QueryResponse>;
+  query(
+    request: QueryRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<QueryResponse>>;
 }
 
 export interface AnalyticsServiceClient<CallOptionsExt = {}> {
-  query(request: QueryRequest, options?: CallOptions & CallOptionsExt): Promise<QueryResponse>;
+  query(
+    request: DeepPartial<QueryRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<QueryResponse>;
 }
 
 function bytesFromBase64(b64: string): Uint8Array {
@@ -152,6 +176,20 @@ function base64FromBytes(arr: Uint8Array): string {
   return globalThis.Buffer.from(arr).toString('base64');
 }
 
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+type DeepPartial<T> = T extends Builtin
+  ? T
+  : T extends globalThis.Array<infer U>
+    ? globalThis.Array<DeepPartial<U>>
+    : T extends ReadonlyArray<infer U>
+      ? ReadonlyArray<DeepPartial<U>>
+      : T extends { $case: string; value: unknown }
+        ? { $case: T['$case']; value?: DeepPartial<T['value']> }
+        : T extends {}
+          ? { [K in keyof T]?: DeepPartial<T[K]> }
+          : Partial<T>;
+
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
@@ -161,4 +199,6 @@ interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

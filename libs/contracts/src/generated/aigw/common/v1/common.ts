@@ -238,6 +238,27 @@ export const Principal: MessageFns<Principal> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<Principal>): Principal {
+    return Principal.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Principal>): Principal {
+    const message = createBasePrincipal();
+    message.id = object.id ?? '';
+    message.kind = object.kind ?? PrincipalKind.PRINCIPAL_KIND_UNSPECIFIED;
+    message.groups = object.groups?.map((e) => e) || [];
+    message.roles = object.roles?.map((e) => e) || [];
+    message.tags = Object.entries(object.tags ?? {}).reduce<{ [key: string]: string }>(
+      (acc, [key, value]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
 };
 
 function createBasePrincipal_TagsEntry(): Principal_TagsEntry {
@@ -303,6 +324,16 @@ export const Principal_TagsEntry: MessageFns<Principal_TagsEntry> = {
       obj.value = message.value;
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<Principal_TagsEntry>): Principal_TagsEntry {
+    return Principal_TagsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Principal_TagsEntry>): Principal_TagsEntry {
+    const message = createBasePrincipal_TagsEntry();
+    message.key = object.key ?? '';
+    message.value = object.value ?? '';
+    return message;
   },
 };
 
@@ -429,6 +460,30 @@ export const RequestContext: MessageFns<RequestContext> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<RequestContext>): RequestContext {
+    return RequestContext.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestContext>): RequestContext {
+    const message = createBaseRequestContext();
+    message.requestId = object.requestId ?? '';
+    message.traceId = object.traceId ?? '';
+    message.principal =
+      object.principal !== undefined && object.principal !== null
+        ? Principal.fromPartial(object.principal)
+        : undefined;
+    message.endpoint = object.endpoint ?? '';
+    message.tags = Object.entries(object.tags ?? {}).reduce<{ [key: string]: string }>(
+      (acc, [key, value]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
 };
 
 function createBaseRequestContext_TagsEntry(): RequestContext_TagsEntry {
@@ -497,6 +552,16 @@ export const RequestContext_TagsEntry: MessageFns<RequestContext_TagsEntry> = {
       obj.value = message.value;
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<RequestContext_TagsEntry>): RequestContext_TagsEntry {
+    return RequestContext_TagsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestContext_TagsEntry>): RequestContext_TagsEntry {
+    const message = createBaseRequestContext_TagsEntry();
+    message.key = object.key ?? '';
+    message.value = object.value ?? '';
+    return message;
   },
 };
 
@@ -598,6 +663,18 @@ export const Usage: MessageFns<Usage> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<Usage>): Usage {
+    return Usage.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Usage>): Usage {
+    const message = createBaseUsage();
+    message.promptTokens = object.promptTokens ?? 0;
+    message.completionTokens = object.completionTokens ?? 0;
+    message.cachedTokens = object.cachedTokens ?? 0;
+    message.reasoningTokens = object.reasoningTokens ?? 0;
+    return message;
+  },
 };
 
 function createBaseErrorInfo(): ErrorInfo {
@@ -679,7 +756,32 @@ export const ErrorInfo: MessageFns<ErrorInfo> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<ErrorInfo>): ErrorInfo {
+    return ErrorInfo.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ErrorInfo>): ErrorInfo {
+    const message = createBaseErrorInfo();
+    message.code = object.code ?? '';
+    message.message = object.message ?? '';
+    message.httpStatus = object.httpStatus ?? 0;
+    return message;
+  },
 };
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+type DeepPartial<T> = T extends Builtin
+  ? T
+  : T extends globalThis.Array<infer U>
+    ? globalThis.Array<DeepPartial<U>>
+    : T extends ReadonlyArray<infer U>
+      ? ReadonlyArray<DeepPartial<U>>
+      : T extends { $case: string; value: unknown }
+        ? { $case: T['$case']; value?: DeepPartial<T['value']> }
+        : T extends {}
+          ? { [K in keyof T]?: DeepPartial<T[K]> }
+          : Partial<T>;
 
 function isObject(value: any): boolean {
   return typeof value === 'object' && value !== null;
@@ -694,4 +796,6 @@ interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -477,6 +477,100 @@ export const Envelope: MessageFns<Envelope> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<Envelope>): Envelope {
+    return Envelope.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Envelope>): Envelope {
+    const message = createBaseEnvelope();
+    message.eventId = object.eventId ?? '';
+    message.requestId = object.requestId ?? '';
+    message.traceId = object.traceId ?? '';
+    message.type = object.type ?? '';
+    message.occurredAt = object.occurredAt ?? '';
+    message.service = object.service ?? '';
+    message.principal =
+      object.principal !== undefined && object.principal !== null
+        ? Principal.fromPartial(object.principal)
+        : undefined;
+    message.endpoint = object.endpoint ?? '';
+    message.tags = Object.entries(object.tags ?? {}).reduce<{ [key: string]: string }>(
+      (acc, [key, value]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.schemaVersion = object.schemaVersion ?? 0;
+    switch (object.payload?.$case) {
+      case 'requestReceived': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'requestReceived',
+            value: RequestReceived.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+      case 'policyDecided': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'policyDecided',
+            value: PolicyDecided.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+      case 'guardrailEvaluated': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'guardrailEvaluated',
+            value: GuardrailEvaluated.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+      case 'providerAttempted': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'providerAttempted',
+            value: ProviderAttempted.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+      case 'requestCompleted': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'requestCompleted',
+            value: RequestCompleted.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+      case 'requestFailed': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'requestFailed',
+            value: RequestFailed.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+      case 'mcpCalled': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'mcpCalled',
+            value: McpCalled.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+    }
+    return message;
+  },
 };
 
 function createBaseEnvelope_TagsEntry(): Envelope_TagsEntry {
@@ -542,6 +636,16 @@ export const Envelope_TagsEntry: MessageFns<Envelope_TagsEntry> = {
       obj.value = message.value;
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<Envelope_TagsEntry>): Envelope_TagsEntry {
+    return Envelope_TagsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Envelope_TagsEntry>): Envelope_TagsEntry {
+    const message = createBaseEnvelope_TagsEntry();
+    message.key = object.key ?? '';
+    message.value = object.value ?? '';
+    return message;
   },
 };
 
@@ -669,6 +773,20 @@ export const RequestReceived: MessageFns<RequestReceived> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<RequestReceived>): RequestReceived {
+    return RequestReceived.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestReceived>): RequestReceived {
+    const message = createBaseRequestReceived();
+    message.operation = object.operation ?? '';
+    message.method = object.method ?? '';
+    message.path = object.path ?? '';
+    message.stream = object.stream ?? false;
+    message.bodyBytes = object.bodyBytes ?? 0;
+    message.userAgent = object.userAgent ?? '';
+    return message;
+  },
 };
 
 function createBasePolicyDecided(): PolicyDecided {
@@ -767,6 +885,18 @@ export const PolicyDecided: MessageFns<PolicyDecided> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<PolicyDecided>): PolicyDecided {
+    return PolicyDecided.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PolicyDecided>): PolicyDecided {
+    const message = createBasePolicyDecided();
+    message.decision = object.decision ?? '';
+    message.reason = object.reason ?? '';
+    message.targets = object.targets?.map((e) => e) || [];
+    message.latencyMs = object.latencyMs ?? 0;
+    return message;
+  },
 };
 
 function createBaseGuardrailEntity(): GuardrailEntity {
@@ -832,6 +962,16 @@ export const GuardrailEntity: MessageFns<GuardrailEntity> = {
       obj.count = Math.round(message.count);
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<GuardrailEntity>): GuardrailEntity {
+    return GuardrailEntity.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GuardrailEntity>): GuardrailEntity {
+    const message = createBaseGuardrailEntity();
+    message.entityType = object.entityType ?? '';
+    message.count = object.count ?? 0;
+    return message;
   },
 };
 
@@ -960,6 +1100,20 @@ export const GuardrailEvaluated: MessageFns<GuardrailEvaluated> = {
       obj.latencyMs = message.latencyMs;
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<GuardrailEvaluated>): GuardrailEvaluated {
+    return GuardrailEvaluated.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GuardrailEvaluated>): GuardrailEvaluated {
+    const message = createBaseGuardrailEvaluated();
+    message.guardrail = object.guardrail ?? '';
+    message.stage = object.stage ?? '';
+    message.verdict = object.verdict ?? '';
+    message.action = object.action ?? '';
+    message.entities = object.entities?.map((e) => GuardrailEntity.fromPartial(e)) || [];
+    message.latencyMs = object.latencyMs ?? 0;
+    return message;
   },
 };
 
@@ -1109,6 +1263,21 @@ export const ProviderAttempted: MessageFns<ProviderAttempted> = {
       obj.fellBack = message.fellBack;
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<ProviderAttempted>): ProviderAttempted {
+    return ProviderAttempted.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ProviderAttempted>): ProviderAttempted {
+    const message = createBaseProviderAttempted();
+    message.attempt = object.attempt ?? 0;
+    message.provider = object.provider ?? '';
+    message.model = object.model ?? '';
+    message.status = object.status ?? 0;
+    message.latencyMs = object.latencyMs ?? 0;
+    message.errorClass = object.errorClass ?? '';
+    message.fellBack = object.fellBack ?? false;
+    return message;
   },
 };
 
@@ -1307,6 +1476,27 @@ export const RequestCompleted: MessageFns<RequestCompleted> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<RequestCompleted>): RequestCompleted {
+    return RequestCompleted.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestCompleted>): RequestCompleted {
+    const message = createBaseRequestCompleted();
+    message.status = object.status ?? 0;
+    message.provider = object.provider ?? '';
+    message.model = object.model ?? '';
+    message.usage =
+      object.usage !== undefined && object.usage !== null
+        ? Usage.fromPartial(object.usage)
+        : undefined;
+    message.latencyMs = object.latencyMs ?? 0;
+    message.ttftMs = object.ttftMs ?? 0;
+    message.stream = object.stream ?? false;
+    message.attempts = object.attempts ?? 0;
+    message.costUsd = object.costUsd ?? '';
+    message.operation = object.operation ?? '';
+    return message;
+  },
 };
 
 function createBaseRequestFailed(): RequestFailed {
@@ -1487,6 +1677,23 @@ export const RequestFailed: MessageFns<RequestFailed> = {
       obj.stream = message.stream;
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<RequestFailed>): RequestFailed {
+    return RequestFailed.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestFailed>): RequestFailed {
+    const message = createBaseRequestFailed();
+    message.status = object.status ?? 0;
+    message.errorCode = object.errorCode ?? '';
+    message.message = object.message ?? '';
+    message.latencyMs = object.latencyMs ?? 0;
+    message.provider = object.provider ?? '';
+    message.model = object.model ?? '';
+    message.attempts = object.attempts ?? 0;
+    message.operation = object.operation ?? '';
+    message.stream = object.stream ?? false;
+    return message;
   },
 };
 
@@ -1671,7 +1878,38 @@ export const McpCalled: MessageFns<McpCalled> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<McpCalled>): McpCalled {
+    return McpCalled.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<McpCalled>): McpCalled {
+    const message = createBaseMcpCalled();
+    message.connection = object.connection ?? '';
+    message.httpMethod = object.httpMethod ?? '';
+    message.mcpMethod = object.mcpMethod ?? '';
+    message.tool = object.tool ?? '';
+    message.onBehalfOfUser = object.onBehalfOfUser ?? false;
+    message.status = object.status ?? '';
+    message.latencyMs = object.latencyMs ?? 0;
+    message.argumentBytes = object.argumentBytes ?? 0;
+    message.resultBytes = object.resultBytes ?? 0;
+    return message;
+  },
 };
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+type DeepPartial<T> = T extends Builtin
+  ? T
+  : T extends globalThis.Array<infer U>
+    ? globalThis.Array<DeepPartial<U>>
+    : T extends ReadonlyArray<infer U>
+      ? ReadonlyArray<DeepPartial<U>>
+      : T extends { $case: string; value: unknown }
+        ? { $case: T['$case']; value?: DeepPartial<T['value']> }
+        : T extends {}
+          ? { [K in keyof T]?: DeepPartial<T[K]> }
+          : Partial<T>;
 
 function isObject(value: any): boolean {
   return typeof value === 'object' && value !== null;
@@ -1686,4 +1924,6 @@ interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -220,6 +220,16 @@ export const TextPart: MessageFns<TextPart> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<TextPart>): TextPart {
+    return TextPart.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TextPart>): TextPart {
+    const message = createBaseTextPart();
+    message.path = object.path ?? '';
+    message.text = object.text ?? '';
+    return message;
+  },
 };
 
 function createBaseEvaluateRequest(): EvaluateRequest {
@@ -320,6 +330,21 @@ export const EvaluateRequest: MessageFns<EvaluateRequest> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<EvaluateRequest>): EvaluateRequest {
+    return EvaluateRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EvaluateRequest>): EvaluateRequest {
+    const message = createBaseEvaluateRequest();
+    message.context =
+      object.context !== undefined && object.context !== null
+        ? RequestContext.fromPartial(object.context)
+        : undefined;
+    message.stage = object.stage ?? Stage.STAGE_UNSPECIFIED;
+    message.guardrails = object.guardrails?.map((e) => e) || [];
+    message.parts = object.parts?.map((e) => TextPart.fromPartial(e)) || [];
+    return message;
+  },
 };
 
 function createBaseEntityCount(): EntityCount {
@@ -385,6 +410,16 @@ export const EntityCount: MessageFns<EntityCount> = {
       obj.count = Math.round(message.count);
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<EntityCount>): EntityCount {
+    return EntityCount.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EntityCount>): EntityCount {
+    const message = createBaseEntityCount();
+    message.entityType = object.entityType ?? '';
+    message.count = object.count ?? 0;
+    return message;
   },
 };
 
@@ -470,6 +505,17 @@ export const Finding: MessageFns<Finding> = {
       obj.entities = message.entities.map((e) => EntityCount.toJSON(e));
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<Finding>): Finding {
+    return Finding.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Finding>): Finding {
+    const message = createBaseFinding();
+    message.guardrail = object.guardrail ?? '';
+    message.verdict = object.verdict ?? Verdict.VERDICT_UNSPECIFIED;
+    message.entities = object.entities?.map((e) => EntityCount.fromPartial(e)) || [];
+    return message;
   },
 };
 
@@ -573,6 +619,18 @@ export const EvaluateResponse: MessageFns<EvaluateResponse> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<EvaluateResponse>): EvaluateResponse {
+    return EvaluateResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EvaluateResponse>): EvaluateResponse {
+    const message = createBaseEvaluateResponse();
+    message.verdict = object.verdict ?? Verdict.VERDICT_UNSPECIFIED;
+    message.maskedParts = object.maskedParts?.map((e) => TextPart.fromPartial(e)) || [];
+    message.blockedBy = object.blockedBy ?? '';
+    message.findings = object.findings?.map((e) => Finding.fromPartial(e)) || [];
+    return message;
+  },
 };
 
 /** Evaluates named guardrails from config over text parts of a request or response. */
@@ -596,15 +654,29 @@ export interface GuardrailServiceImplementation<CallContextExt = {}> {
   evaluate(
     request: EvaluateRequest,
     context: CallContext & CallContextExt,
-  ): Promise<EvaluateResponse>;
+  ): Promise<DeepPartial<EvaluateResponse>>;
 }
 
 export interface GuardrailServiceClient<CallOptionsExt = {}> {
   evaluate(
-    request: EvaluateRequest,
+    request: DeepPartial<EvaluateRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<EvaluateResponse>;
 }
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+type DeepPartial<T> = T extends Builtin
+  ? T
+  : T extends globalThis.Array<infer U>
+    ? globalThis.Array<DeepPartial<U>>
+    : T extends ReadonlyArray<infer U>
+      ? ReadonlyArray<DeepPartial<U>>
+      : T extends { $case: string; value: unknown }
+        ? { $case: T['$case']; value?: DeepPartial<T['value']> }
+        : T extends {}
+          ? { [K in keyof T]?: DeepPartial<T[K]> }
+          : Partial<T>;
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
@@ -615,4 +687,6 @@ interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -85,6 +85,18 @@ export const ListConnectionsRequest: MessageFns<ListConnectionsRequest> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<ListConnectionsRequest>): ListConnectionsRequest {
+    return ListConnectionsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListConnectionsRequest>): ListConnectionsRequest {
+    const message = createBaseListConnectionsRequest();
+    message.principal =
+      object.principal !== undefined && object.principal !== null
+        ? Principal.fromPartial(object.principal)
+        : undefined;
+    return message;
+  },
 };
 
 function createBaseConnection(): Connection {
@@ -166,6 +178,17 @@ export const Connection: MessageFns<Connection> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<Connection>): Connection {
+    return Connection.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Connection>): Connection {
+    const message = createBaseConnection();
+    message.name = object.name ?? '';
+    message.transport = object.transport ?? '';
+    message.auth = object.auth ?? '';
+    return message;
+  },
 };
 
 function createBaseListConnectionsResponse(): ListConnectionsResponse {
@@ -221,6 +244,15 @@ export const ListConnectionsResponse: MessageFns<ListConnectionsResponse> = {
       obj.connections = message.connections.map((e) => Connection.toJSON(e));
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<ListConnectionsResponse>): ListConnectionsResponse {
+    return ListConnectionsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListConnectionsResponse>): ListConnectionsResponse {
+    const message = createBaseListConnectionsResponse();
+    message.connections = object.connections?.map((e) => Connection.fromPartial(e)) || [];
+    return message;
   },
 };
 
@@ -305,6 +337,20 @@ export const ForwardRequest: MessageFns<ForwardRequest> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<ForwardRequest>): ForwardRequest {
+    return ForwardRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ForwardRequest>): ForwardRequest {
+    const message = createBaseForwardRequest();
+    message.context =
+      object.context !== undefined && object.context !== null
+        ? RequestContext.fromPartial(object.context)
+        : undefined;
+    message.connection = object.connection ?? '';
+    message.message = object.message ?? Buffer.alloc(0);
+    return message;
+  },
 };
 
 function createBaseForwardResponse(): ForwardResponse {
@@ -373,6 +419,19 @@ export const ForwardResponse: MessageFns<ForwardResponse> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<ForwardResponse>): ForwardResponse {
+    return ForwardResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ForwardResponse>): ForwardResponse {
+    const message = createBaseForwardResponse();
+    message.messages = object.messages?.map((e) => e) || [];
+    message.error =
+      object.error !== undefined && object.error !== null
+        ? ErrorInfo.fromPartial(object.error)
+        : undefined;
+    return message;
+  },
 };
 
 /** Holds upstream MCP sessions and executes MCP operations on behalf of principals. */
@@ -404,17 +463,20 @@ export interface McpBrokerServiceImplementation<CallContextExt = {}> {
   listConnections(
     request: ListConnectionsRequest,
     context: CallContext & CallContextExt,
-  ): Promise<ListConnectionsResponse>;
-  forward(request: ForwardRequest, context: CallContext & CallContextExt): Promise<ForwardResponse>;
+  ): Promise<DeepPartial<ListConnectionsResponse>>;
+  forward(
+    request: ForwardRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ForwardResponse>>;
 }
 
 export interface McpBrokerServiceClient<CallOptionsExt = {}> {
   listConnections(
-    request: ListConnectionsRequest,
+    request: DeepPartial<ListConnectionsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListConnectionsResponse>;
   forward(
-    request: ForwardRequest,
+    request: DeepPartial<ForwardRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ForwardResponse>;
 }
@@ -427,6 +489,20 @@ function base64FromBytes(arr: Uint8Array): string {
   return globalThis.Buffer.from(arr).toString('base64');
 }
 
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+type DeepPartial<T> = T extends Builtin
+  ? T
+  : T extends globalThis.Array<infer U>
+    ? globalThis.Array<DeepPartial<U>>
+    : T extends ReadonlyArray<infer U>
+      ? ReadonlyArray<DeepPartial<U>>
+      : T extends { $case: string; value: unknown }
+        ? { $case: T['$case']; value?: DeepPartial<T['value']> }
+        : T extends {}
+          ? { [K in keyof T]?: DeepPartial<T[K]> }
+          : Partial<T>;
+
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
@@ -436,4 +512,6 @@ interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

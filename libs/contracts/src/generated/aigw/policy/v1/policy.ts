@@ -78,6 +78,15 @@ export function authorizeOutcomeToNumber(object: AuthorizeOutcome): number {
   }
 }
 
+export interface AuthenticateRequest {
+  credentialSha256: string;
+}
+
+export interface AuthenticateResponse {
+  authenticated: boolean;
+  principal: Principal | undefined;
+}
+
 export interface AuthorizeRequest {
   requestId: string;
   traceId: string;
@@ -133,6 +142,147 @@ export interface EndpointInfo {
   kind: string;
   created: number;
 }
+
+function createBaseAuthenticateRequest(): AuthenticateRequest {
+  return { credentialSha256: '' };
+}
+
+export const AuthenticateRequest: MessageFns<AuthenticateRequest> = {
+  encode(message: AuthenticateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.credentialSha256 !== '') {
+      writer.uint32(10).string(message.credentialSha256);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuthenticateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseAuthenticateRequest();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.credentialSha256 = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): AuthenticateRequest {
+    return {
+      credentialSha256: isSet(object.credentialSha256)
+        ? globalThis.String(object.credentialSha256)
+        : '',
+    };
+  },
+
+  toJSON(message: AuthenticateRequest): unknown {
+    const obj: any = {};
+    if (message.credentialSha256 !== '') {
+      obj.credentialSha256 = message.credentialSha256;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AuthenticateRequest>): AuthenticateRequest {
+    return AuthenticateRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AuthenticateRequest>): AuthenticateRequest {
+    const message = createBaseAuthenticateRequest();
+    message.credentialSha256 = object.credentialSha256 ?? '';
+    return message;
+  },
+};
+
+function createBaseAuthenticateResponse(): AuthenticateResponse {
+  return { authenticated: false, principal: undefined };
+}
+
+export const AuthenticateResponse: MessageFns<AuthenticateResponse> = {
+  encode(message: AuthenticateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authenticated !== false) {
+      writer.uint32(8).bool(message.authenticated);
+    }
+    if (message.principal !== undefined) {
+      Principal.encode(message.principal, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuthenticateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseAuthenticateResponse();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 8) {
+            break;
+          }
+
+          message.authenticated = reader.bool();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.principal = Principal.decode(reader, reader.uint32());
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): AuthenticateResponse {
+    return {
+      authenticated: isSet(object.authenticated) ? globalThis.Boolean(object.authenticated) : false,
+      principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined,
+    };
+  },
+
+  toJSON(message: AuthenticateResponse): unknown {
+    const obj: any = {};
+    if (message.authenticated !== false) {
+      obj.authenticated = message.authenticated;
+    }
+    if (message.principal !== undefined) {
+      obj.principal = Principal.toJSON(message.principal);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AuthenticateResponse>): AuthenticateResponse {
+    return AuthenticateResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AuthenticateResponse>): AuthenticateResponse {
+    const message = createBaseAuthenticateResponse();
+    message.authenticated = object.authenticated ?? false;
+    message.principal =
+      object.principal !== undefined && object.principal !== null
+        ? Principal.fromPartial(object.principal)
+        : undefined;
+    return message;
+  },
+};
 
 function createBaseAuthorizeRequest(): AuthorizeRequest {
   return {
@@ -284,6 +434,28 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<AuthorizeRequest>): AuthorizeRequest {
+    return AuthorizeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AuthorizeRequest>): AuthorizeRequest {
+    const message = createBaseAuthorizeRequest();
+    message.requestId = object.requestId ?? '';
+    message.traceId = object.traceId ?? '';
+    message.credentialSha256 = object.credentialSha256 ?? '';
+    message.endpoint = object.endpoint ?? '';
+    message.operation = object.operation ?? '';
+    message.tags = Object.entries(object.tags ?? {}).reduce<{ [key: string]: string }>(
+      (acc, [key, value]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
 };
 
 function createBaseAuthorizeRequest_TagsEntry(): AuthorizeRequest_TagsEntry {
@@ -352,6 +524,16 @@ export const AuthorizeRequest_TagsEntry: MessageFns<AuthorizeRequest_TagsEntry> 
       obj.value = message.value;
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<AuthorizeRequest_TagsEntry>): AuthorizeRequest_TagsEntry {
+    return AuthorizeRequest_TagsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AuthorizeRequest_TagsEntry>): AuthorizeRequest_TagsEntry {
+    const message = createBaseAuthorizeRequest_TagsEntry();
+    message.key = object.key ?? '';
+    message.value = object.value ?? '';
+    return message;
   },
 };
 
@@ -474,6 +656,28 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<AuthorizeResponse>): AuthorizeResponse {
+    return AuthorizeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AuthorizeResponse>): AuthorizeResponse {
+    const message = createBaseAuthorizeResponse();
+    message.outcome = object.outcome ?? AuthorizeOutcome.AUTHORIZE_OUTCOME_UNSPECIFIED;
+    message.reason = object.reason ?? '';
+    message.principal =
+      object.principal !== undefined && object.principal !== null
+        ? Principal.fromPartial(object.principal)
+        : undefined;
+    message.routePlan =
+      object.routePlan !== undefined && object.routePlan !== null
+        ? RoutePlan.fromPartial(object.routePlan)
+        : undefined;
+    message.guardrailPlan =
+      object.guardrailPlan !== undefined && object.guardrailPlan !== null
+        ? GuardrailPlan.fromPartial(object.guardrailPlan)
+        : undefined;
+    return message;
+  },
 };
 
 function createBaseRoutePlan(): RoutePlan {
@@ -541,6 +745,16 @@ export const RoutePlan: MessageFns<RoutePlan> = {
       obj.targets = message.targets.map((e) => RouteTarget.toJSON(e));
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<RoutePlan>): RoutePlan {
+    return RoutePlan.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RoutePlan>): RoutePlan {
+    const message = createBaseRoutePlan();
+    message.endpoint = object.endpoint ?? '';
+    message.targets = object.targets?.map((e) => RouteTarget.fromPartial(e)) || [];
+    return message;
   },
 };
 
@@ -623,6 +837,17 @@ export const RouteTarget: MessageFns<RouteTarget> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<RouteTarget>): RouteTarget {
+    return RouteTarget.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RouteTarget>): RouteTarget {
+    const message = createBaseRouteTarget();
+    message.provider = object.provider ?? '';
+    message.model = object.model ?? '';
+    message.weight = object.weight ?? 0;
+    return message;
+  },
 };
 
 function createBaseGuardrailPlan(): GuardrailPlan {
@@ -693,6 +918,16 @@ export const GuardrailPlan: MessageFns<GuardrailPlan> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<GuardrailPlan>): GuardrailPlan {
+    return GuardrailPlan.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GuardrailPlan>): GuardrailPlan {
+    const message = createBaseGuardrailPlan();
+    message.request = object.request?.map((e) => e) || [];
+    message.response = object.response?.map((e) => e) || [];
+    return message;
+  },
 };
 
 function createBaseListEndpointsRequest(): ListEndpointsRequest {
@@ -745,6 +980,15 @@ export const ListEndpointsRequest: MessageFns<ListEndpointsRequest> = {
       obj.credentialSha256 = message.credentialSha256;
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<ListEndpointsRequest>): ListEndpointsRequest {
+    return ListEndpointsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListEndpointsRequest>): ListEndpointsRequest {
+    const message = createBaseListEndpointsRequest();
+    message.credentialSha256 = object.credentialSha256 ?? '';
+    return message;
   },
 };
 
@@ -813,6 +1057,16 @@ export const ListEndpointsResponse: MessageFns<ListEndpointsResponse> = {
       obj.endpoints = message.endpoints.map((e) => EndpointInfo.toJSON(e));
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<ListEndpointsResponse>): ListEndpointsResponse {
+    return ListEndpointsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListEndpointsResponse>): ListEndpointsResponse {
+    const message = createBaseListEndpointsResponse();
+    message.authenticated = object.authenticated ?? false;
+    message.endpoints = object.endpoints?.map((e) => EndpointInfo.fromPartial(e)) || [];
+    return message;
   },
 };
 
@@ -895,6 +1149,17 @@ export const EndpointInfo: MessageFns<EndpointInfo> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<EndpointInfo>): EndpointInfo {
+    return EndpointInfo.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EndpointInfo>): EndpointInfo {
+    const message = createBaseEndpointInfo();
+    message.name = object.name ?? '';
+    message.kind = object.kind ?? '';
+    message.created = object.created ?? 0;
+    return message;
+  },
 };
 
 /** Decides who is asking and whether they may; returns the plans the ingress executes. */
@@ -919,6 +1184,15 @@ export const PolicyServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /** Who holds this credential (for APIs that need an identity but no endpoint, e.g. admin). */
+    authenticate: {
+      name: 'Authenticate',
+      requestType: AuthenticateRequest,
+      requestStream: false,
+      responseType: AuthenticateResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -926,23 +1200,47 @@ export interface PolicyServiceImplementation<CallContextExt = {}> {
   authorize(
     request: AuthorizeRequest,
     context: CallContext & CallContextExt,
-  ): Promise<AuthorizeResponse>;
+  ): Promise<DeepPartial<AuthorizeResponse>>;
   listEndpoints(
     request: ListEndpointsRequest,
     context: CallContext & CallContextExt,
-  ): Promise<ListEndpointsResponse>;
+  ): Promise<DeepPartial<ListEndpointsResponse>>;
+  /** Who holds this credential (for APIs that need an identity but no endpoint, e.g. admin). */
+  authenticate(
+    request: AuthenticateRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<AuthenticateResponse>>;
 }
 
 export interface PolicyServiceClient<CallOptionsExt = {}> {
   authorize(
-    request: AuthorizeRequest,
+    request: DeepPartial<AuthorizeRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<AuthorizeResponse>;
   listEndpoints(
-    request: ListEndpointsRequest,
+    request: DeepPartial<ListEndpointsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListEndpointsResponse>;
+  /** Who holds this credential (for APIs that need an identity but no endpoint, e.g. admin). */
+  authenticate(
+    request: DeepPartial<AuthenticateRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<AuthenticateResponse>;
 }
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+type DeepPartial<T> = T extends Builtin
+  ? T
+  : T extends globalThis.Array<infer U>
+    ? globalThis.Array<DeepPartial<U>>
+    : T extends ReadonlyArray<infer U>
+      ? ReadonlyArray<DeepPartial<U>>
+      : T extends { $case: string; value: unknown }
+        ? { $case: T['$case']; value?: DeepPartial<T['value']> }
+        : T extends {}
+          ? { [K in keyof T]?: DeepPartial<T[K]> }
+          : Partial<T>;
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
@@ -968,4 +1266,6 @@ interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -148,6 +148,21 @@ export const RouteRequest: MessageFns<RouteRequest> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<RouteRequest>): RouteRequest {
+    return RouteRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RouteRequest>): RouteRequest {
+    const message = createBaseRouteRequest();
+    message.context =
+      object.context !== undefined && object.context !== null
+        ? RequestContext.fromPartial(object.context)
+        : undefined;
+    message.operation = object.operation ?? '';
+    message.targets = object.targets?.map((e) => RouteTarget.fromPartial(e)) || [];
+    message.body = object.body ?? Buffer.alloc(0);
+    return message;
+  },
 };
 
 function createBaseRouteResponse(): RouteResponse {
@@ -297,6 +312,27 @@ export const RouteResponse: MessageFns<RouteResponse> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<RouteResponse>): RouteResponse {
+    return RouteResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RouteResponse>): RouteResponse {
+    const message = createBaseRouteResponse();
+    message.status = object.status ?? 0;
+    message.body = object.body ?? Buffer.alloc(0);
+    message.usage =
+      object.usage !== undefined && object.usage !== null
+        ? Usage.fromPartial(object.usage)
+        : undefined;
+    message.provider = object.provider ?? '';
+    message.model = object.model ?? '';
+    message.attempts = object.attempts ?? 0;
+    message.error =
+      object.error !== undefined && object.error !== null
+        ? ErrorInfo.fromPartial(object.error)
+        : undefined;
+    return message;
+  },
 };
 
 function createBaseStreamStart(): StreamStart {
@@ -378,6 +414,17 @@ export const StreamStart: MessageFns<StreamStart> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<StreamStart>): StreamStart {
+    return StreamStart.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamStart>): StreamStart {
+    const message = createBaseStreamStart();
+    message.provider = object.provider ?? '';
+    message.model = object.model ?? '';
+    message.attempts = object.attempts ?? 0;
+    return message;
+  },
 };
 
 function createBaseStreamEnd(): StreamEnd {
@@ -443,6 +490,22 @@ export const StreamEnd: MessageFns<StreamEnd> = {
       obj.error = ErrorInfo.toJSON(message.error);
     }
     return obj;
+  },
+
+  create(base?: DeepPartial<StreamEnd>): StreamEnd {
+    return StreamEnd.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamEnd>): StreamEnd {
+    const message = createBaseStreamEnd();
+    message.usage =
+      object.usage !== undefined && object.usage !== null
+        ? Usage.fromPartial(object.usage)
+        : undefined;
+    message.error =
+      object.error !== undefined && object.error !== null
+        ? ErrorInfo.fromPartial(object.error)
+        : undefined;
+    return message;
   },
 };
 
@@ -544,6 +607,40 @@ export const RouteChunk: MessageFns<RouteChunk> = {
     }
     return obj;
   },
+
+  create(base?: DeepPartial<RouteChunk>): RouteChunk {
+    return RouteChunk.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RouteChunk>): RouteChunk {
+    const message = createBaseRouteChunk();
+    switch (object.kind?.$case) {
+      case 'start': {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: 'start', value: StreamStart.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case 'data': {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: 'data', value: object.kind.value };
+        }
+        break;
+      }
+      case 'end': {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: 'end', value: StreamEnd.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case 'error': {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: 'error', value: ErrorInfo.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
 };
 
 /** Sends a request to the first target of the plan that answers; falls back in order. */
@@ -572,16 +669,25 @@ export const RouterServiceDefinition = {
 } as const;
 
 export interface RouterServiceImplementation<CallContextExt = {}> {
-  complete(request: RouteRequest, context: CallContext & CallContextExt): Promise<RouteResponse>;
+  complete(
+    request: RouteRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RouteResponse>>;
   stream(
     request: RouteRequest,
     context: CallContext & CallContextExt,
-  ): ServerStreamingMethodResult<RouteChunk>;
+  ): ServerStreamingMethodResult<DeepPartial<RouteChunk>>;
 }
 
 export interface RouterServiceClient<CallOptionsExt = {}> {
-  complete(request: RouteRequest, options?: CallOptions & CallOptionsExt): Promise<RouteResponse>;
-  stream(request: RouteRequest, options?: CallOptions & CallOptionsExt): AsyncIterable<RouteChunk>;
+  complete(
+    request: DeepPartial<RouteRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RouteResponse>;
+  stream(
+    request: DeepPartial<RouteRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): AsyncIterable<RouteChunk>;
 }
 
 function bytesFromBase64(b64: string): Uint8Array {
@@ -591,6 +697,20 @@ function bytesFromBase64(b64: string): Uint8Array {
 function base64FromBytes(arr: Uint8Array): string {
   return globalThis.Buffer.from(arr).toString('base64');
 }
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+type DeepPartial<T> = T extends Builtin
+  ? T
+  : T extends globalThis.Array<infer U>
+    ? globalThis.Array<DeepPartial<U>>
+    : T extends ReadonlyArray<infer U>
+      ? ReadonlyArray<DeepPartial<U>>
+      : T extends { $case: string; value: unknown }
+        ? { $case: T['$case']; value?: DeepPartial<T['value']> }
+        : T extends {}
+          ? { [K in keyof T]?: DeepPartial<T[K]> }
+          : Partial<T>;
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
@@ -605,4 +725,6 @@ interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

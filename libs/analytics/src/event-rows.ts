@@ -1,0 +1,162 @@
+import { Envelope, PrincipalKind } from '@aigw/contracts';
+import { toClickHouseDateTime64 } from './clickhouse-datetime';
+
+/** Table names the rows below belong to. */
+export const AnalyticsTables = { events: 'events', requests: 'requests' } as const;
+
+/** A row of the `events` table (column name → JSONEachRow value). */
+export type EventRow = {
+  readonly event_id: string;
+  readonly request_id: string;
+  readonly trace_id: string;
+  readonly type: string;
+  readonly occurred_at: string;
+  readonly service: string;
+  readonly principal_id: string;
+  readonly principal_kind: string;
+  readonly groups: readonly string[];
+  readonly endpoint: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** The whole event as proto3 JSON. */
+  readonly payload: string;
+};
+
+/** A row of the `requests` table: one per finished request. */
+export type RequestRow = {
+  readonly time: string;
+  readonly request_id: string;
+  readonly trace_id: string;
+  readonly principal_id: string;
+  readonly principal_kind: string;
+  readonly groups: readonly string[];
+  readonly endpoint: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly provider: string;
+  readonly model: string;
+  readonly operation: string;
+  readonly stream: boolean;
+  readonly attempts: number;
+  readonly status: number;
+  readonly error_code: string;
+  readonly prompt_tokens: number;
+  readonly completion_tokens: number;
+  readonly cached_tokens: number;
+  readonly reasoning_tokens: number;
+  readonly total_tokens: number;
+  /** Decimal string, or null when the model has no known price. */
+  readonly cost_usd: string | null;
+  readonly latency_ms: number;
+  readonly ttft_ms: number;
+};
+
+/** Maps any event to its `events` row. */
+export function toEventRow(envelope: Envelope): EventRow {
+  return {
+    event_id: envelope.eventId,
+    request_id: envelope.requestId,
+    trace_id: envelope.traceId,
+    type: envelope.type,
+    occurred_at: toClickHouseDateTime64(envelope.occurredAt),
+    service: envelope.service,
+    ...principalColumns(envelope),
+    endpoint: envelope.endpoint,
+    tags: envelope.tags,
+    payload: JSON.stringify(Envelope.toJSON(envelope)),
+  };
+}
+
+/**
+ * Maps a terminal event (request.completed / request.failed) to its `requests` row; any other
+ * event gives undefined. Values are clamped to the column types, because one row ClickHouse
+ * refuses would fail the whole batch on every redelivery.
+ */
+export function toRequestRow(envelope: Envelope): RequestRow | undefined {
+  const payload = envelope.payload;
+  if (payload?.$case !== 'requestCompleted' && payload?.$case !== 'requestFailed') {
+    return undefined;
+  }
+  const common = {
+    time: toClickHouseDateTime64(envelope.occurredAt),
+    request_id: envelope.requestId,
+    trace_id: envelope.traceId,
+    ...principalColumns(envelope),
+    endpoint: envelope.endpoint,
+    tags: envelope.tags,
+    provider: payload.value.provider,
+    model: payload.value.model,
+    operation: payload.value.operation,
+    stream: payload.value.stream,
+    attempts: uint(payload.value.attempts, 0xffff),
+    status: uint(payload.value.status, 0xffff),
+    latency_ms: float(payload.value.latencyMs),
+  };
+  if (payload.$case === 'requestFailed') {
+    return {
+      ...common,
+      error_code: payload.value.errorCode,
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      cached_tokens: 0,
+      reasoning_tokens: 0,
+      total_tokens: 0,
+      cost_usd: null,
+      ttft_ms: 0,
+    };
+  }
+  const usage = payload.value.usage;
+  const prompt = uint(usage?.promptTokens);
+  const completion = uint(usage?.completionTokens);
+  return {
+    ...common,
+    error_code: '',
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    cached_tokens: uint(usage?.cachedTokens),
+    reasoning_tokens: uint(usage?.reasoningTokens),
+    total_tokens: prompt + completion,
+    cost_usd: decimalOrNull(payload.value.costUsd),
+    ttft_ms: float(payload.value.ttftMs),
+  };
+}
+
+function principalColumns(
+  envelope: Envelope,
+): Pick<EventRow, 'principal_id' | 'principal_kind' | 'groups'> {
+  const principal = envelope.principal;
+  return {
+    principal_id: principal?.id ?? '',
+    principal_kind: principal ? principalKindName(principal.kind) : '',
+    groups: principal?.groups ?? [],
+  };
+}
+
+/** "user", "service", or "" when unspecified. */
+export function principalKindName(kind: PrincipalKind): string {
+  switch (kind) {
+    case PrincipalKind.PRINCIPAL_KIND_USER:
+      return 'user';
+    case PrincipalKind.PRINCIPAL_KIND_SERVICE:
+      return 'service';
+    case PrincipalKind.PRINCIPAL_KIND_UNSPECIFIED:
+      return '';
+    case PrincipalKind.UNRECOGNIZED:
+      return 'unrecognized';
+  }
+}
+
+// Decimal(18, 9): at most 9 integer digits; extra fraction digits are rounded by ClickHouse.
+const decimalCost = /^\d{1,9}(\.\d+)?$/;
+
+function decimalOrNull(value: string): string | null {
+  const trimmed = value.trim();
+  return decimalCost.test(trimmed) ? trimmed : null;
+}
+
+function uint(value: number | undefined, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined || !Number.isFinite(value) || value < 0) return 0;
+  return Math.min(Math.trunc(value), max);
+}
+
+function float(value: number): number {
+  return Number.isFinite(value) ? value : 0;
+}

@@ -1,0 +1,13 @@
+/** OpenAI's error body: `{ "error": { message, type, param, code } }`. */
+export interface OpenAiErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+export function openAiErrorBody(
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+): OpenAiErrorBody {
+  return { error: { message, type, param, code } };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { type ChatAnswer } from './chat-answer';
+import { buildChatCompletionChunks } from './chat-completion-builder';
+import { mockEmbedding } from './embedding-builder';
+import { estimateMockTokens } from './mock-tokens';
+
+const identity = { id: 'chatcmpl-1', created: 1, model: 'm' };
+
+function contentOf(answer: ChatAnswer): string {
+  return buildChatCompletionChunks(identity, answer, undefined)
+    .map((chunk) => chunk.choices[0]?.delta.content ?? '')
+    .join('');
+}
+
+describe('buildChatCompletionChunks', () => {
+  it.each(['', 'one', '  padded  text  ', 'line one\nline two\n', 'émoji 🙂 ok'])(
+    'splits %j into deltas that concatenate back to it',
+    (content) => {
+      expect(contentOf({ kind: 'text', content, finishReason: 'stop' })).toBe(content);
+    },
+  );
+
+  it('streams tool-call arguments in pieces that concatenate back to them', () => {
+    const args = '{"query":"a rather long argument string"}';
+    const chunks = buildChatCompletionChunks(
+      identity,
+      { kind: 'tool-call', callId: 'call_1', name: 'search', arguments: args },
+      undefined,
+    );
+
+    const pieces = chunks.map(
+      (chunk) => chunk.choices[0]?.delta.tool_calls?.[0]?.function?.arguments ?? '',
+    );
+    expect(pieces.filter((piece) => piece !== '').length).toBeGreaterThan(2);
+    expect(pieces.join('')).toBe(args);
+    expect(chunks[0]?.choices[0]?.delta.tool_calls?.[0]).toMatchObject({ id: 'call_1', index: 0 });
+    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('tool_calls');
+  });
+});
+
+describe('mock token count and embeddings', () => {
+  it('counts ceil(characters / 4) tokens', () => {
+    expect([0, 1, 4, 5, 8].map((length) => estimateMockTokens('x'.repeat(length)))).toEqual([
+      0, 1, 1, 2, 2,
+    ]);
+  });
+
+  it('derives the same unit vector from the same text only', () => {
+    expect(mockEmbedding('alpha', 16)).toEqual(mockEmbedding('alpha', 16));
+    expect(mockEmbedding('alpha', 16)).not.toEqual(mockEmbedding('alphb', 16));
+    expect(Math.hypot(...mockEmbedding('alpha', 16))).toBeCloseTo(1, 5);
+  });
+});

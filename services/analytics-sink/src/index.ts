@@ -1,0 +1,2 @@
+export * from './sink-worker';
+export * from './analytics-query.grpc-service';

@@ -1,0 +1,74 @@
+import { once } from 'node:events';
+import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { ChatPipeline, type ChatResult } from '../pipeline/chat-pipeline';
+import { credentialHash } from '../pipeline/credentials';
+import { sendOpenAiError } from './error-response';
+import { requestIdentity } from './request-identity';
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** POST /v1/chat/completions, OpenAI wire format, JSON or SSE. */
+@Controller()
+export class ChatCompletionsController {
+  constructor(@Inject(ChatPipeline) private readonly pipeline: ChatPipeline) {}
+
+  @Post('/v1/chat/completions')
+  async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const identity = requestIdentity(header(request, 'traceparent'));
+    reply.header('x-request-id', identity.requestId);
+    const aborted = new AbortController();
+    request.raw.once('close', () => {
+      if (!reply.raw.writableFinished) aborted.abort();
+    });
+    const result = await this.pipeline.handle({
+      ...identity,
+      credentialSha256: credentialHash(header(request, 'authorization'), header(request, 'x-api-key')),
+      tagsHeader: header(request, 'x-aigw-tags'),
+      body: request.body,
+      bodyBytes: Number(header(request, 'content-length') ?? 0),
+      userAgent: header(request, 'user-agent') ?? '',
+      method: request.method,
+      path: request.url,
+      signal: aborted.signal,
+    });
+    await send(reply, result, identity.requestId);
+  }
+}
+
+async function send(reply: FastifyReply, result: ChatResult, requestId: string): Promise<void> {
+  switch (result.kind) {
+    case 'json':
+      await reply.code(result.status).type('application/json').send(result.body);
+      return;
+    case 'error':
+      await sendOpenAiError(reply, result.error, result.upstreamBody);
+      return;
+    case 'stream':
+      await pipeStream(reply, result.frames, requestId);
+      return;
+  }
+}
+
+/** Writes SSE frames as they come; respects backpressure; stops when the client leaves. */
+async function pipeStream(reply: FastifyReply, frames: AsyncGenerator<string>, requestId: string): Promise<void> {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-request-id': requestId,
+  });
+  try {
+    for await (const frame of frames) {
+      if (raw.destroyed) break;
+      if (!raw.write(frame)) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+    }
+  } finally {
+    raw.end();
+  }
+}

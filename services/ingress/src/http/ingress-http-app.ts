@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type FastifyError, type FastifyReply } from 'fastify';
+import { GatewayError, GatewayErrorCode, type Logger } from '@aigw/core';
+import { sendOpenAiError } from './error-response';
+
+function codeForStatus(status: number): GatewayErrorCode {
+  if (status === 404) return GatewayErrorCode.NotFound;
+  if (status === 405) return GatewayErrorCode.MethodNotAllowed;
+  if (status === 413) return GatewayErrorCode.BodyTooLarge;
+  if (status >= 400 && status < 500) return GatewayErrorCode.InvalidRequest;
+  return GatewayErrorCode.Internal;
+}
+
+/** Every error that escapes a route becomes OpenAI error JSON; 5xx details go to the log only. */
+@Catch()
+class OpenAiErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (reply.sent || reply.raw.headersSent) return;
+    void sendOpenAiError(reply, toGatewayError(exception, this.logger));
+  }
+}
+
+function toGatewayError(exception: unknown, logger: Logger): GatewayError {
+  if (exception instanceof GatewayError) return exception;
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status === 404) return new GatewayError(GatewayErrorCode.NotFound, 'Unknown endpoint: no such route.');
+    return new GatewayError(codeForStatus(status), exception.message, {}, status);
+  }
+  const fastifyError = exception as Partial<FastifyError>;
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return new GatewayError(GatewayErrorCode.BodyTooLarge, 'The request body is too large.');
+    }
+    if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return new GatewayError(GatewayErrorCode.InvalidRequest, 'Send the body as application/json.', {}, 415);
+    }
+    if (fastifyError.statusCode === 400) {
+      return new GatewayError(GatewayErrorCode.InvalidJson, 'The request body is not valid JSON.');
+    }
+    return new GatewayError(codeForStatus(fastifyError.statusCode), 'The request was refused.', {}, fastifyError.statusCode);
+  }
+  logger.error('unhandled error in ingress', { error: exception });
+  return new GatewayError(GatewayErrorCode.Internal, 'The gateway failed to handle the request.');
+}
+
+export interface IngressHttpOptions {
+  readonly bodyLimitBytes: number;
+  readonly logger: Logger;
+}
+
+/** The NestJS app on Fastify that serves the public API. */
+export async function createIngressHttpApp(
+  rootModule: new () => unknown,
+  options: IngressHttpOptions,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes,
+    logger: false,
+    // Deep nesting is refused by the JSON parser's own limits; keep-alive for agents.
+    keepAliveTimeout: 65_000,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    logger: ['error', 'warn'],
+    bodyParser: true,
+  });
+  app.useGlobalFilters(new OpenAiErrorFilter(options.logger));
+  return app;
+}

@@ -1,0 +1,3 @@
+export * from './connection-directory';
+export * from './mcp-broker.grpc-service';
+export * from './mcp-broker.module';

@@ -1,0 +1,3 @@
+export * from './policy-decider';
+export * from './policy.grpc-service';
+export * from './policy.module';

@@ -1,0 +1,3 @@
+export * from './provider-router';
+export * from './router.grpc-service';
+export * from './provider-router.module';

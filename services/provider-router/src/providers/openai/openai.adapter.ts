@@ -1,0 +1,126 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import { type ChatCompletionRequest } from '@aigw/llm-api';
+import { type ProviderAdapter, type ProviderCompletion, type ProviderStreamChunk } from '../provider-adapter';
+import { ProviderError, errorClassOfStatus } from '../provider-error';
+import { readSseData } from '../sse-reader';
+import { emptyUsage, usageFromOpenAi } from '../usage-mapping';
+
+export interface OpenAiAdapterOptions {
+  readonly baseUrl: string;
+  readonly apiKey?: string;
+  readonly timeoutMs: number;
+}
+
+/**
+ * OpenAI chat completions, and any OpenAI-compatible server (vLLM, Ollama, Groq, …) by base URL.
+ * One keep-alive connection pool per provider, created once.
+ */
+export class OpenAiAdapter implements ProviderAdapter {
+  private readonly pool: Pool;
+  private readonly path: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly options: OpenAiAdapterOptions) {
+    const url = new URL(options.baseUrl);
+    this.pool = new Pool(url.origin, { connections: 256, keepAliveTimeout: 30_000 });
+    this.path = `${url.pathname.replace(/\/$/, '')}/chat/completions`;
+    this.headers = { 'content-type': 'application/json', accept: 'application/json' };
+    if (options.apiKey) this.headers['authorization'] = `Bearer ${options.apiKey}`;
+  }
+
+  async complete(request: ChatCompletionRequest, signal: AbortSignal): Promise<ProviderCompletion> {
+    const body = await this.send({ ...request, stream: false }, signal);
+    let parsed: { usage?: unknown };
+    try {
+      parsed = JSON.parse(body.toString('utf8')) as { usage?: unknown };
+    } catch {
+      throw new ProviderError('malformed_response', 'provider answered with invalid JSON', 200);
+    }
+    return { body, usage: usageFromOpenAi(parsed.usage) ?? emptyUsage };
+  }
+
+  async *stream(request: ChatCompletionRequest, signal: AbortSignal): AsyncGenerator<ProviderStreamChunk> {
+    const clientWantsUsage = request.stream_options?.include_usage === true;
+    const response = await this.open(
+      { ...request, stream: true, stream_options: { ...request.stream_options, include_usage: true } },
+      signal,
+    );
+    try {
+      for await (const data of readSseData(response)) {
+        if (data === '[DONE]') return;
+        const chunk = Buffer.from(data, 'utf8');
+        if (!data.includes('"usage"')) {
+          yield { data: chunk, forClient: true };
+          continue;
+        }
+        let parsed: { usage?: unknown; choices?: unknown[] };
+        try {
+          parsed = JSON.parse(data) as { usage?: unknown; choices?: unknown[] };
+        } catch {
+          throw new ProviderError('malformed_response', 'provider sent an invalid stream chunk', 200);
+        }
+        const usage = usageFromOpenAi(parsed.usage);
+        const usageOnly = (parsed.choices?.length ?? 0) === 0;
+        yield { data: chunk, usage, forClient: clientWantsUsage || !usageOnly };
+      }
+    } catch (error) {
+      throw this.classify(error);
+    }
+  }
+
+  private async send(payload: unknown, signal: AbortSignal): Promise<Buffer> {
+    const body = await this.open(payload, signal);
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+    } catch (error) {
+      throw this.classify(error);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  /** Sends the request; resolves with the body stream of a 2xx, throws ProviderError otherwise. */
+  private async open(payload: unknown, signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
+    let response;
+    try {
+      response = await this.pool.request({
+        path: this.path,
+        method: 'POST',
+        headers: this.headers,
+        body: JSON.stringify(payload),
+        signal,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+      });
+    } catch (error) {
+      throw this.classify(error);
+    }
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      return response.body as AsyncIterable<Buffer>;
+    }
+    const errorBody = Buffer.from(await response.body.arrayBuffer().catch(() => new ArrayBuffer(0)));
+    const errorClass = errorClassOfStatus(response.statusCode);
+    throw new ProviderError(
+      errorClass,
+      `provider answered HTTP ${response.statusCode}`,
+      response.statusCode,
+      errorClass === 'client_4xx' ? errorBody : undefined,
+    );
+  }
+
+  private classify(error: unknown): ProviderError {
+    if (error instanceof ProviderError) return error;
+    if (
+      error instanceof undiciErrors.HeadersTimeoutError ||
+      error instanceof undiciErrors.BodyTimeoutError ||
+      (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    ) {
+      return new ProviderError('timeout', 'provider did not answer in time');
+    }
+    return new ProviderError('connection', 'could not reach the provider');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

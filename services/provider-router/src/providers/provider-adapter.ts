@@ -1,0 +1,27 @@
+import { type ChatCompletionRequest } from '@aigw/llm-api';
+import { type Usage } from '@aigw/contracts';
+
+/** A successful non-streaming answer in OpenAI chat completion format. */
+export interface ProviderCompletion {
+  readonly body: Buffer;
+  readonly usage: Usage;
+}
+
+/** One item of a streamed answer: an OpenAI `chat.completion.chunk` (JSON bytes). */
+export interface ProviderStreamChunk {
+  readonly data: Buffer;
+  /** Usage when this chunk carried it (the last one, with include_usage). */
+  readonly usage?: Usage;
+  /** False for the usage-only chunk the gateway asked for itself; the client gets it only if it asked. */
+  readonly forClient: boolean;
+}
+
+/**
+ * What every provider folder implements. The request is OpenAI chat format with `model` already
+ * set to the target's model; adapters translate to their API. Failures throw ProviderError.
+ */
+export interface ProviderAdapter {
+  complete(request: ChatCompletionRequest, signal: AbortSignal): Promise<ProviderCompletion>;
+  /** Must throw before yielding anything when the provider refused the request. */
+  stream(request: ChatCompletionRequest, signal: AbortSignal): AsyncIterable<ProviderStreamChunk>;
+}

@@ -1,0 +1,29 @@
+import { type CompiledConfig, type ProviderConfig } from '@aigw/config';
+import { MockAdapter } from './mock/mock.adapter';
+import { OpenAiAdapter } from './openai/openai.adapter';
+import { type ProviderAdapter } from './provider-adapter';
+
+function createAdapter(config: ProviderConfig): ProviderAdapter {
+  switch (config.type) {
+    case 'mock':
+      return new MockAdapter(config.latency_ms);
+    case 'openai':
+      return new OpenAiAdapter({ baseUrl: config.base_url, apiKey: config.api_key, timeoutMs: config.timeout_ms });
+  }
+}
+
+/** Provider adapters built once per config load; credentials stay inside them. */
+export class ProviderRegistry {
+  private builtFor: CompiledConfig | undefined;
+  private adapters = new Map<string, ProviderAdapter>();
+
+  get(config: CompiledConfig, provider: string): ProviderAdapter | undefined {
+    if (this.builtFor !== config) {
+      const next = new Map<string, ProviderAdapter>();
+      for (const [name, providerConfig] of config.providers) next.set(name, createAdapter(providerConfig));
+      this.adapters = next;
+      this.builtFor = config;
+    }
+    return this.adapters.get(provider);
+  }
+}

@@ -1,0 +1,26 @@
+import { analyticsInProcessClient, SinkWorker } from '@aigw/analytics-sink';
+import { type FactoryProvider } from '@nestjs/common';
+import { GuardrailJudge, guardrailInProcessClient } from '@aigw/guardrail-judge';
+import { type IngressClients } from '@aigw/ingress';
+import { ConnectionDirectory, mcpBrokerInProcessClient } from '@aigw/mcp-broker';
+import { PolicyDecider, policyInProcessClient } from '@aigw/policy';
+import { ProviderRouter, routerInProcessClient } from '@aigw/provider-router';
+
+/** Standalone: every service client calls its use case in the same process, no sockets. */
+export function inProcessClientsProvider(sink: SinkWorker): Omit<FactoryProvider<IngressClients>, 'provide'> {
+  return {
+    useFactory: (
+      policy: PolicyDecider,
+      guardrails: GuardrailJudge,
+      router: ProviderRouter,
+      connections: ConnectionDirectory,
+    ): IngressClients => ({
+      policy: policyInProcessClient(policy),
+      guardrails: guardrailInProcessClient(guardrails),
+      router: routerInProcessClient(router),
+      mcp: mcpBrokerInProcessClient(connections),
+      analytics: analyticsInProcessClient(sink.sink),
+    }),
+    inject: [PolicyDecider, GuardrailJudge, ProviderRouter, ConnectionDirectory],
+  };
+}
