@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ChatAnswer } from './chat-answer';
 import { buildChatCompletionChunks } from './chat-completion-builder';
+import { serializeChunks } from './chunk-serializer';
 import { mockEmbedding } from './embedding-builder';
 import { estimateMockTokens } from './mock-tokens';
 
@@ -35,6 +36,21 @@ describe('buildChatCompletionChunks', () => {
     expect(pieces.join('')).toBe(args);
     expect(chunks[0]?.choices[0]?.delta.tool_calls?.[0]).toMatchObject({ id: 'call_1', index: 0 });
     expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('tool_calls');
+  });
+});
+
+describe('serializeChunks', () => {
+  const usage = { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 };
+  it.each<[string, ChatAnswer]>([
+    ['text', { kind: 'text', content: 'say "hi" \\ then\n\u0000 stop 🙂', finishReason: 'stop' }],
+    ['tool call', { kind: 'tool-call', callId: 'call_1', name: 'f', arguments: '{"a":"b c"}' }],
+  ])('writes exactly what JSON.stringify writes for a %s stream', (_name, answer) => {
+    for (const chunks of [
+      buildChatCompletionChunks(identity, answer, usage),
+      buildChatCompletionChunks({ ...identity, model: '"quoted" model' }, answer, undefined),
+    ]) {
+      expect(serializeChunks(chunks)).toEqual(chunks.map((chunk) => JSON.stringify(chunk)));
+    }
   });
 });
 

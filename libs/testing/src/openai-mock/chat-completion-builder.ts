@@ -39,7 +39,12 @@ export function buildChatCompletion(
           ],
         };
   return {
-    ...header(identity, 'chat.completion'),
+    id: identity.id,
+    object: 'chat.completion',
+    created: identity.created,
+    model: identity.model,
+    service_tier: 'default',
+    system_fingerprint: systemFingerprint,
     choices: [{ index: 0, message, logprobs: null, finish_reason: finishReasonOf(answer) }],
     usage,
   };
@@ -99,20 +104,6 @@ export function buildChatCompletionChunks(
   chunks.push(chunk({}, finishReasonOf(answer)));
   if (usage) chunks.push({ ...chunk({}), choices: [], usage });
   return chunks;
-}
-
-function header<Kind extends 'chat.completion' | 'chat.completion.chunk'>(
-  identity: CompletionIdentity,
-  object: Kind,
-) {
-  return {
-    id: identity.id,
-    object,
-    created: identity.created,
-    model: identity.model,
-    service_tier: 'default',
-    system_fingerprint: systemFingerprint,
-  } as const;
 }
 
 function finishReasonOf(answer: ChatAnswer): 'stop' | 'length' | 'tool_calls' {

@@ -1,7 +1,7 @@
 import { type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** An answer before it is written: a JSON body or a sequence of SSE events. */
+/** An answer before it is written: a JSON body, or the JSON text of each SSE event. */
 export type MockReply =
   | {
       readonly type: 'json';
@@ -9,7 +9,7 @@ export type MockReply =
       readonly body: unknown;
       readonly headers?: Readonly<Record<string, string>>;
     }
-  | { readonly type: 'sse'; readonly events: readonly unknown[] };
+  | { readonly type: 'sse'; readonly events: readonly string[] };
 
 /** How (and whether) the answer reaches the client. */
 export type MockDelivery =
@@ -133,6 +133,6 @@ function dropConnection(response: ServerResponse): void {
   response.socket?.destroySoon();
 }
 
-function toFrame(event: unknown): string {
-  return `data: ${JSON.stringify(event)}\n\n`;
+function toFrame(data: string): string {
+  return `data: ${data}\n\n`;
 }

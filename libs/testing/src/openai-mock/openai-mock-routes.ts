@@ -1,5 +1,6 @@
 import { type ChatContentOverride, decideChatAnswer, usageOf } from './chat-answer';
 import { buildChatCompletion, buildChatCompletionChunks } from './chat-completion-builder';
+import { serializeChunks } from './chunk-serializer';
 import { buildEmbeddingResponse } from './embedding-builder';
 import { type MockReply } from './mock-reply';
 import { openAiErrorBody } from './openai-error-body';
@@ -38,13 +39,18 @@ export function resolveRoute(method: string | undefined, path: string): MockRout
   if (method === 'POST' && path === '/v1/embeddings') return { kind: 'embeddings', path };
   if (method === 'GET' && path === '/v1/models') return { kind: 'models', path };
   if (method === 'GET' && path.startsWith(modelsPrefix) && path.length > modelsPrefix.length) {
-    return {
-      kind: 'model',
-      path: '/v1/models',
-      modelId: decodeURIComponent(path.slice(modelsPrefix.length)),
-    };
+    const modelId = decodePathSegment(path.slice(modelsPrefix.length));
+    return modelId === undefined ? undefined : { kind: 'model', path: '/v1/models', modelId };
   }
   return undefined;
+}
+
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Answers a routed request; `override` is a scripted reply or tool call for a chat request. */
@@ -117,7 +123,9 @@ function answerChat(
   const includeUsage = request.stream_options?.include_usage === true;
   return {
     type: 'sse',
-    events: buildChatCompletionChunks(identity, answer, includeUsage ? usage : undefined),
+    events: serializeChunks(
+      buildChatCompletionChunks(identity, answer, includeUsage ? usage : undefined),
+    ),
   };
 }
 

@@ -143,7 +143,7 @@ class OpenAiMockServer implements OpenAiMock {
       const reply = answerRoute(route, body, contentOverrideOf(fault), this.routeSettings);
       await writeMockReply(response, reply, deliveryOf(fault), settings);
     } catch {
-      // Only the mock closing or a vanished client gets here; neither needs an answer.
+      // The mock closing or the client leaving needs no answer; anything else gets a 500.
       if (!response.headersSent && !response.destroyed && !this.closing.signal.aborted) {
         response.writeHead(500, { 'content-type': 'application/json' });
         response.end(JSON.stringify(errorBodyForStatus(500)));
