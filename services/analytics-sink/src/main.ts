@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const runtime = createClusterRuntime('analytics-sink');
   const config = runtime.config.current().raw;
   const kafka = config.runtime.kafka!;
-  await ensureTopics({ brokers: kafka.brokers, clientId: `${kafka.client_id}-analytics-sink` });
+  await ensureTopics(kafka.brokers, `${kafka.client_id}-analytics-sink`, undefined, { logger: runtime.logger });
   const store = await createAnalyticsStore(config.runtime.clickhouse, config.runtime.data_dir);
   const deadLetter = createKafkaDeadLetterWriter({
     brokers: kafka.brokers,

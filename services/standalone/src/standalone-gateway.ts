@@ -24,14 +24,14 @@ export interface StandaloneGateway {
  */
 export async function startStandaloneGateway(config: CompiledConfig, logger: Logger): Promise<StandaloneGateway> {
   const dataDir = config.raw.runtime.data_dir;
-  const log = new EmbeddedEventLog({ directory: join(dataDir, 'events') });
+  const log = new EmbeddedEventLog({ dataDir: join(dataDir, 'events'), logger });
   const events = log.publisher();
   const store = await createAnalyticsStore(config.raw.runtime.clickhouse, dataDir);
-  const deadLetters = log.rawPublisher(Topics.deadLetter.name);
+  const deadLetters = log.deadLetterWriter(Topics.deadLetter.name);
   const worker = new SinkWorker(
     store,
     log.subscriber(Topics.lifecycle.name, 'analytics-sink'),
-    async (record, reason) => deadLetters(record, reason),
+    (record, reason) => deadLetters.write(record, reason),
     logger.child({ service: 'analytics-sink' }),
   );
   await worker.start();

@@ -1,0 +1,177 @@
+// `npm run bench`: the same chat completion sent straight to a local mock upstream and through
+// aigw standalone in front of it; prints throughput at 64 connections, latency at 1, and what
+// the gateway adds. Mock, gateway and this load generator each run in their own process.
+import { availableParallelism } from 'node:os';
+import {
+  type BenchGateway,
+  type BenchServer,
+  startGateway,
+  startUpstream,
+} from './bench-processes';
+import { formatReport, type TargetResult } from './bench-report';
+import { benchEmail, type ChatTarget, chatPath, chatTarget } from './chat-target';
+import { stopAllChildren } from './child-process';
+import { benchApiKey, benchEndpoint, upstreamModel } from './gateway-config';
+import { ChatLoad, ErrorTally } from './load-generator';
+import { latencySummary } from './percentiles';
+import { processMemory } from './process-memory';
+
+const concurrency = 64;
+const warmUpMs = 2_000;
+/** Throughput is measured in alternating rounds, so drift on a shared machine hits both. */
+const throughputRounds = 2;
+const throughputRoundMs = 4_000;
+const latencyRounds = 6;
+const latencyRequestsPerRound = 500;
+
+let gateway: BenchGateway | undefined;
+
+async function main(): Promise<number> {
+  log(`node ${process.version}, ${availableParallelism()} CPUs; starting mock upstream and aigw…`);
+  const upstream = await startUpstream();
+  gateway = await startGateway(upstream.baseUrl);
+  const direct = chatTarget('direct', upstream.origin, upstreamModel, benchApiKey);
+  const governed = chatTarget('via aigw', gateway.origin, benchEndpoint, benchApiKey);
+  await checkAnswers(direct, governed);
+
+  const errors = new ErrorTally();
+  const watched = [upstream, gateway];
+  const rps = await measureThroughput([direct, governed], errors, watched);
+  const latency = await measureLatency([direct, governed], errors, watched);
+  const gatewayMemory = processMemory(gateway.child.pid);
+
+  const result = (target: ChatTarget, index: number): TargetResult => ({
+    name: target.name,
+    rps: rps[index]!,
+    ...latencySummary(latency[index]!),
+  });
+  process.stdout.write(
+    `\n${formatReport({
+      concurrency,
+      direct: result(direct, 0),
+      gateway: result(governed, 1),
+      gatewayMemory,
+      errors: errors.entries(),
+    })}\n`,
+  );
+  return errors.total === 0 ? 0 : 1;
+}
+
+/** One request each before measuring: both answer 200, and only aigw masked the email. */
+async function checkAnswers(direct: ChatTarget, governed: ChatTarget): Promise<void> {
+  const directText = await answerText(direct);
+  const governedText = await answerText(governed);
+  if (!directText.includes(benchEmail)) {
+    throw new Error(`the mock did not echo the message: ${directText}`);
+  }
+  if (governedText.includes(benchEmail)) {
+    throw new Error(`aigw passed the email to the upstream unmasked: ${governedText}`);
+  }
+  log(`direct answers "${directText}"; via aigw "${governedText}"`);
+}
+
+async function answerText(target: ChatTarget): Promise<string> {
+  const response = await fetch(`${target.origin}${chatPath}`, {
+    method: 'POST',
+    headers: target.headers as Record<string, string>,
+    body: target.body,
+  });
+  const text = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`${target.name}: HTTP ${response.status} ${text.slice(0, 500)}`);
+  }
+  const completion = JSON.parse(text) as { choices?: { message?: { content?: string } }[] };
+  const content = completion.choices?.[0]?.message?.content;
+  if (typeof content !== 'string') throw new Error(`${target.name}: no message in ${text}`);
+  return content;
+}
+
+async function measureThroughput(
+  targets: readonly ChatTarget[],
+  errors: ErrorTally,
+  watched: readonly BenchServer[],
+): Promise<number[]> {
+  const loads = targets.map((target) => new ChatLoad(target, concurrency, errors));
+  try {
+    const totals = targets.map(() => ({ completed: 0, seconds: 0 }));
+    for (const load of loads) {
+      log(`warming up ${load.target.name} at c=${concurrency} for ${warmUpMs / 1000} s`);
+      await whileRunning(watched, load.saturate(concurrency, warmUpMs));
+    }
+    for (let round = 0; round < throughputRounds; round++) {
+      for (const [index, load] of loads.entries()) {
+        log(`throughput ${load.target.name}, round ${round + 1}/${throughputRounds}`);
+        const sample = await whileRunning(watched, load.saturate(concurrency, throughputRoundMs));
+        totals[index]!.completed += sample.completed;
+        totals[index]!.seconds += sample.seconds;
+      }
+    }
+    return totals.map((total) => total.completed / total.seconds);
+  } finally {
+    await Promise.all(loads.map((load) => load.close()));
+  }
+}
+
+async function measureLatency(
+  targets: readonly ChatTarget[],
+  errors: ErrorTally,
+  watched: readonly BenchServer[],
+): Promise<number[][]> {
+  const loads = targets.map((target) => new ChatLoad(target, 1, errors));
+  try {
+    const samples = targets.map((): number[] => []);
+    for (const load of loads) {
+      log(`warming up ${load.target.name} at c=1 for ${warmUpMs / 1000} s`);
+      await whileRunning(watched, load.saturate(1, warmUpMs));
+    }
+    log(`latency at c=1: ${latencyRounds} rounds of ${latencyRequestsPerRound} per target`);
+    for (let round = 0; round < latencyRounds; round++) {
+      for (const [index, load] of loads.entries()) {
+        samples[index]!.push(
+          ...(await whileRunning(watched, load.latencies(latencyRequestsPerRound))),
+        );
+      }
+    }
+    return samples;
+  } finally {
+    await Promise.all(loads.map((load) => load.close()));
+  }
+}
+
+/** Fails fast with the server's output when a child dies mid-measurement. */
+async function whileRunning<T>(watched: readonly BenchServer[], work: Promise<T>): Promise<T> {
+  return Promise.race([work, ...watched.map((server) => server.child.unexpectedExit)]);
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function cleanUp(): Promise<void> {
+  await gateway?.close();
+  await stopAllChildren();
+}
+
+let exiting = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (exiting) return;
+    exiting = true;
+    log(`${signal}: stopping child processes`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(
+      `[bench] failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  })
+  .then(async (code) => {
+    exiting = true;
+    await cleanUp();
+    process.exit(code);
+  })
+  .catch(() => process.exit(1));
