@@ -41,6 +41,7 @@ export async function startGateway(upstreamBaseUrl: string): Promise<BenchGatewa
   );
   const child = startNodeChild('aigw standalone', gatewayScript, {
     env: { AIGW_CONFIG: configPath, AIGW_LOG_LEVEL: 'warn' },
+    nodeArgs: gatewayNodeArgs(),
   });
   const close = async (): Promise<void> => {
     await child.stop();
@@ -57,4 +58,13 @@ export async function startGateway(upstreamBaseUrl: string): Promise<BenchGatewa
     throw error;
   }
   return { child, origin, close };
+}
+
+/**
+ * Extra node flags for the gateway only, to profile it under load, e.g.
+ * `BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/aigw-prof"` (node refuses
+ * `--cpu-prof` in NODE_OPTIONS).
+ */
+function gatewayNodeArgs(): string[] {
+  return (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
 }

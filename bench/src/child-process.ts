@@ -25,6 +25,8 @@ export interface ChildOptions {
    * dies without cleaning up (e.g. SIGKILL).
    */
   readonly ipc?: boolean;
+  /** Flags for node itself, before the script (e.g. `--cpu-prof`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** Starts `node <script>`; stdout and stderr are captured. */
@@ -33,7 +35,7 @@ export function startNodeChild(
   script: string,
   options: ChildOptions = {},
 ): BenchChild {
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
     env: { ...process.env, ...options.env },
     stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createChannel, createClient } from 'nice-grpc';
+import { HealthDefinition } from 'nice-grpc-server-health';
+import { HealthCheckResponse_ServingStatus } from 'nice-grpc-server-health/lib/proto/grpc/health/v1/health';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type OpenAiMock, startOpenAiMock, waitForHttp } from '@aigw/testing';
@@ -21,6 +24,7 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
   let baseUrl: string;
   let alice: OpenAI;
   const requestIds: string[] = [];
+  let servicePorts: Record<'policy' | 'guardrail_judge' | 'provider_router' | 'mcp_broker' | 'analytics_sink', number>;
 
   const start = (name: string): RunningProcess => {
     const running = startNodeProcess(name, `services/${name}/dist/main.js`, env);
@@ -36,6 +40,13 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
     dataDir = mkdtempSync(join(tmpdir(), 'aigw-cluster-'));
     const httpPort = await freePort();
     const configPath = join(dataDir, 'aigw.yaml');
+    servicePorts = {
+      policy: await freePort(),
+      guardrail_judge: await freePort(),
+      provider_router: await freePort(),
+      mcp_broker: await freePort(),
+      analytics_sink: await freePort(),
+    };
     writeFileSync(
       configPath,
       gatewayConfigYaml({
@@ -44,16 +55,10 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
         upstreamBaseUrl: upstream.baseUrl,
         deadBaseUrl: `http://127.0.0.1:${await freePort()}/v1`,
         kafkaBrokers: kafkaBrokers.join(','),
-        servicePorts: {
-          policy: await freePort(),
-          guardrail_judge: await freePort(),
-          provider_router: await freePort(),
-          mcp_broker: await freePort(),
-          analytics_sink: await freePort(),
-        },
+        servicePorts,
       }),
     );
-    env = { AIGW_CONFIG: configPath, E2E_UPSTREAM_KEY: upstreamKey, AIGW_GRPC_BIND: '' };
+    env = { AIGW_CONFIG: configPath, E2E_UPSTREAM_KEY: upstreamKey };
     for (const name of grpcServices) start(name);
     start('analytics-sink');
     start('ingress');
@@ -133,6 +138,15 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
     }
   }, 90_000);
 
+  /** On failure, show what the service processes printed. */
+  const withProcessOutput = async (body: () => Promise<void>): Promise<void> => {
+    try {
+      await body();
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${outputs()}`);
+    }
+  };
+
   const countRows = async (table: string): Promise<number> => {
     const rows = await adminSql<{ n: number }>(
       baseUrl,
@@ -143,6 +157,7 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
   };
 
   it('builds exactly one requests row per request in ClickHouse, none doubled after a sink restart', async () => {
+    await withProcessOutput(async () => {
     await eventually('6 requests rows', async () => ((await countRows('requests')) === 6 ? true : undefined), 60_000);
     await eventually('36 events rows', async () => ((await countRows('events')) === 36 ? true : undefined), 60_000);
     const rows = await adminSql<Record<string, unknown>>(
@@ -166,10 +181,18 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
     await eventually('7 requests rows', async () => ((await countRows('requests')) === 7 ? true : undefined), 60_000);
     expect(await countRows('requests')).toBe(7);
     expect(await countRows('events')).toBe(42);
+    });
   }, 180_000);
 
-  it('serves gRPC health on every gRPC service and /healthz on ingress', async () => {
-    const health = await fetch(`${baseUrl}/healthz`);
-    expect(health.status).toBe(200);
+  it('serves the gRPC health protocol on every gRPC service and /healthz, /readyz on ingress', async () => {
+    for (const [name, port] of Object.entries(servicePorts)) {
+      const channel = createChannel(`127.0.0.1:${port}`);
+      const health = createClient(HealthDefinition, channel);
+      const response = await health.check({ service: '' });
+      expect(response.status, name).toBe(HealthCheckResponse_ServingStatus.SERVING);
+      channel.close();
+    }
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
   });
 });

@@ -18,7 +18,7 @@ export interface GrpcServiceMainOptions {
 }
 
 /** Binds on every interface at the configured port unless AIGW_GRPC_BIND says otherwise. */
-function bindAddress(address: string): string {
+export function bindAddress(address: string): string {
   const override = process.env['AIGW_GRPC_BIND'];
   if (override) return override;
   const port = address.slice(address.lastIndexOf(':') + 1);

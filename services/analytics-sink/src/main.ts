@@ -2,6 +2,7 @@ import { createAnalyticsStore } from '@aigw/analytics';
 import { AnalyticsServiceDefinition } from '@aigw/contracts';
 import { createKafkaDeadLetterWriter, createKafkaEventSubscriber, ensureTopics, Topics } from '@aigw/events';
 import {
+  bindAddress,
   createClusterRuntime,
   exitOnStartupFailure,
   onShutdownSignal,
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
       clientId: `${kafka.client_id}-analytics-sink`,
       groupId: `${kafka.client_id}-analytics-sink`,
       topics: [Topics.lifecycle.name],
+      // A replaced replica's partitions move on within seconds, not the 30 s default.
+      sessionTimeoutMs: 10_000,
       logger: runtime.logger,
     }),
     (record, reason) => deadLetter.write(record, reason),
@@ -39,7 +42,7 @@ async function main(): Promise<void> {
   const host = new GrpcServerHost(runtime.logger);
   host.add(AnalyticsServiceDefinition, analyticsGrpcImplementation(worker.sink), AnalyticsServiceDefinition.fullName);
   const address = config.runtime.services.analytics_sink;
-  await host.start(process.env['AIGW_GRPC_BIND'] ?? `0.0.0.0:${address.slice(address.lastIndexOf(':') + 1)}`);
+  await host.start(bindAddress(address));
   onShutdownSignal(runtime.logger, async () => {
     await host.stop();
     await worker.stop();
