@@ -5,6 +5,8 @@ export interface TargetResult {
   readonly name: string;
   /** Requests per second at the high concurrency. */
   readonly rps: number;
+  /** CPU the answering process (mock or gateway) used per request at that concurrency. */
+  readonly cpuMsPerRequest: number | undefined;
   /** Latency at one connection, in ms. */
   readonly p50: number;
   readonly p99: number;
@@ -39,12 +41,21 @@ export function formatReport(report: BenchReport): string {
     '',
     `added p50@1: ${ms(added.p50)} ms, target ≤ ${addedLatencyTargets.p50} ms: ${verdict(added.p50, addedLatencyTargets.p50)}`,
     `added p99@1: ${ms(added.p99)} ms, target ≤ ${addedLatencyTargets.p99} ms: ${verdict(added.p99, addedLatencyTargets.p99)}`,
+    ...cpuLine(report),
     `gateway RSS after the run: ${memory.rssMiB.toFixed(1)} MiB${peak}`,
     report.errors.length === 0
       ? 'errors: none'
       : ['errors:', ...report.errors.map(([what, count]) => `  ${count} × ${what}`)].join('\n'),
   ];
   return lines.join('\n');
+}
+
+function cpuLine({ concurrency, direct, gateway }: BenchReport): string[] {
+  if (direct.cpuMsPerRequest === undefined || gateway.cpuMsPerRequest === undefined) return [];
+  return [
+    `CPU per request at c=${concurrency}, all threads: mock upstream ${ms(direct.cpuMsPerRequest)} ms, ` +
+      `gateway ${ms(gateway.cpuMsPerRequest)} ms (on top of the mock's)`,
+  ];
 }
 
 function markdownTable(rows: readonly string[][]): string[] {

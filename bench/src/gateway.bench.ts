@@ -14,6 +14,7 @@ import { stopAllChildren } from './child-process';
 import { benchApiKey, benchEndpoint, upstreamModel } from './gateway-config';
 import { ChatLoad, ErrorTally } from './load-generator';
 import { latencySummary } from './percentiles';
+import { processCpuMs } from './process-cpu';
 import { processMemory } from './process-memory';
 
 const concurrency = 64;
@@ -36,13 +37,17 @@ async function main(): Promise<number> {
 
   const errors = new ErrorTally();
   const watched = [upstream, gateway];
-  const rps = await measureThroughput([direct, governed], errors, watched);
+  const subjects = [
+    { target: direct, server: upstream },
+    { target: governed, server: gateway },
+  ];
+  const throughput = await measureThroughput(subjects, errors, watched);
   const latency = await measureLatency([direct, governed], errors, watched);
   const gatewayMemory = processMemory(gateway.child.pid);
 
   const result = (target: ChatTarget, index: number): TargetResult => ({
     name: target.name,
-    rps: rps[index]!,
+    ...throughput[index]!,
     ...latencySummary(latency[index]!),
   });
   process.stdout.write(
@@ -86,14 +91,32 @@ async function answerText(target: ChatTarget): Promise<string> {
   return content;
 }
 
+/** A target and the process that answers it, whose CPU time is charged to its requests. */
+interface Subject {
+  readonly target: ChatTarget;
+  readonly server: BenchServer;
+}
+
+interface Throughput {
+  readonly rps: number;
+  /** CPU the answering process used per request (all its threads), if the OS tells. */
+  readonly cpuMsPerRequest: number | undefined;
+}
+
 async function measureThroughput(
-  targets: readonly ChatTarget[],
+  subjects: readonly Subject[],
   errors: ErrorTally,
   watched: readonly BenchServer[],
-): Promise<number[]> {
-  const loads = targets.map((target) => new ChatLoad(target, concurrency, errors));
+): Promise<Throughput[]> {
+  const loads = subjects.map(({ target }) => new ChatLoad(target, concurrency, errors));
   try {
-    const totals = targets.map(() => ({ completed: 0, seconds: 0 }));
+    const totals = subjects.map(
+      (): { completed: number; seconds: number; cpuMs: number | undefined } => ({
+        completed: 0,
+        seconds: 0,
+        cpuMs: 0,
+      }),
+    );
     for (const load of loads) {
       log(`warming up ${load.target.name} at c=${concurrency} for ${warmUpMs / 1000} s`);
       await whileRunning(watched, load.saturate(concurrency, warmUpMs));
@@ -101,12 +124,23 @@ async function measureThroughput(
     for (let round = 0; round < throughputRounds; round++) {
       for (const [index, load] of loads.entries()) {
         log(`throughput ${load.target.name}, round ${round + 1}/${throughputRounds}`);
+        const total = totals[index]!;
+        const pid = subjects[index]!.server.child.pid;
+        const cpuBefore = processCpuMs(pid);
         const sample = await whileRunning(watched, load.saturate(concurrency, throughputRoundMs));
-        totals[index]!.completed += sample.completed;
-        totals[index]!.seconds += sample.seconds;
+        const cpuAfter = processCpuMs(pid);
+        total.completed += sample.completed;
+        total.seconds += sample.seconds;
+        total.cpuMs =
+          total.cpuMs === undefined || cpuBefore === undefined || cpuAfter === undefined
+            ? undefined
+            : total.cpuMs + cpuAfter - cpuBefore;
       }
     }
-    return totals.map((total) => total.completed / total.seconds);
+    return totals.map((total) => ({
+      rps: total.completed / total.seconds,
+      cpuMsPerRequest: total.cpuMs === undefined ? undefined : total.cpuMs / total.completed,
+    }));
   } finally {
     await Promise.all(loads.map((load) => load.close()));
   }

@@ -11,7 +11,12 @@ import { adminSql } from './support/admin-sql';
 import { eventually, type RunningProcess, startNodeProcess } from './support/child-process';
 import { gatewayConfigYaml, upstreamKey } from './support/gateway-config';
 import { testKeys } from './support/gateway-keys';
-import { assertKafkaReachable, kafkaBrokers, type ReadEvent, readTopicUntil } from './support/kafka-reader';
+import {
+  assertKafkaReachable,
+  kafkaBrokers,
+  type ReadEvent,
+  readTopicUntil,
+} from './support/kafka-reader';
 
 const runTag = `cluster-${Date.now().toString(36)}`;
 const grpcServices = ['policy', 'guardrail-judge', 'provider-router', 'mcp-broker'] as const;
@@ -24,7 +29,10 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
   let baseUrl: string;
   let alice: OpenAI;
   const requestIds: string[] = [];
-  let servicePorts: Record<'policy' | 'guardrail_judge' | 'provider_router' | 'mcp_broker' | 'analytics_sink', number>;
+  let servicePorts: Record<
+    'policy' | 'guardrail_judge' | 'provider_router' | 'mcp_broker' | 'analytics_sink',
+    number
+  >;
 
   const start = (name: string): RunningProcess => {
     const running = startNodeProcess(name, `services/${name}/dist/main.js`, env);
@@ -83,14 +91,21 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
   it('serves chat completions with the official SDK, streaming and not, falling back past a dead target', async () => {
     for (let index = 0; index < 3; index++) {
       const response = await alice.chat.completions
-        .create({ model: 'chat', messages: [{ role: 'user', content: `hello ${index} from a@b.io` }] })
+        .create({
+          model: 'chat',
+          messages: [{ role: 'user', content: `hello ${index} from a@b.io` }],
+        })
         .withResponse();
       requestIds.push(response.response.headers.get('x-request-id')!);
       expect(response.data.choices[0]!.message.content).toContain('[EMAIL_1]');
     }
     for (let index = 0; index < 3; index++) {
       const stream = await alice.chat.completions
-        .create({ model: 'chat', stream: true, messages: [{ role: 'user', content: `stream ${index}` }] })
+        .create({
+          model: 'chat',
+          stream: true,
+          messages: [{ role: 'user', content: `stream ${index}` }],
+        })
         .withResponse();
       requestIds.push(stream.response.headers.get('x-request-id')!);
       let text = '';
@@ -130,7 +145,11 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
         .filter((event) => event.value['type'] === 'provider.attempted')
         .map((event) => event.value['providerAttempted'] as Record<string, unknown>)
         .sort((a, b) => Number(a['attempt']) - Number(b['attempt']));
-      expect(attempts[0]).toMatchObject({ provider: 'dead', errorClass: 'connection', fellBack: true });
+      expect(attempts[0]).toMatchObject({
+        provider: 'dead',
+        errorClass: 'connection',
+        fellBack: true,
+      });
       expect(attempts[1]).toMatchObject({ provider: 'upstream', status: 200 });
       const completed = mine.find((event) => event.value['type'] === 'request.completed')!;
       expect(completed.value['principal']).toMatchObject({ id: 'alice', groups: ['eng'] });
@@ -158,29 +177,55 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
 
   it('builds exactly one requests row per request in ClickHouse, none doubled after a sink restart', async () => {
     await withProcessOutput(async () => {
-    await eventually('6 requests rows', async () => ((await countRows('requests')) === 6 ? true : undefined), 60_000);
-    await eventually('36 events rows', async () => ((await countRows('events')) === 36 ? true : undefined), 60_000);
-    const rows = await adminSql<Record<string, unknown>>(
-      baseUrl,
-      testKeys.admin,
-      `SELECT request_id, principal_id, groups, endpoint, provider, model, status, stream, prompt_tokens, tags['team'] AS team
+      await eventually(
+        '6 requests rows',
+        async () => ((await countRows('requests')) === 6 ? true : undefined),
+        60_000,
+      );
+      await eventually(
+        '36 events rows',
+        async () => ((await countRows('events')) === 36 ? true : undefined),
+        60_000,
+      );
+      const rows = await adminSql<Record<string, unknown>>(
+        baseUrl,
+        testKeys.admin,
+        `SELECT request_id, principal_id, groups, endpoint, provider, model, status, stream, prompt_tokens, tags['team'] AS team
        FROM requests FINAL WHERE tags['run'] = '${runTag}' ORDER BY request_id`,
-    );
-    expect(rows.map((row) => row['request_id']).sort()).toEqual([...requestIds].sort());
-    for (const row of rows) {
-      expect(row).toMatchObject({ principal_id: 'alice', groups: ['eng'], endpoint: 'chat', provider: 'upstream', model: 'gpt-4o-mini', team: 'search' });
-      expect(Number(row['status'])).toBe(200);
-      expect(Number(row['prompt_tokens'])).toBeGreaterThan(0);
-    }
+      );
+      expect(rows.map((row) => row['request_id']).sort()).toEqual([...requestIds].sort());
+      for (const row of rows) {
+        expect(row).toMatchObject({
+          principal_id: 'alice',
+          groups: ['eng'],
+          endpoint: 'chat',
+          provider: 'upstream',
+          model: 'gpt-4o-mini',
+          team: 'search',
+        });
+        expect(Number(row['status'])).toBe(200);
+        expect(Number(row['prompt_tokens'])).toBeGreaterThan(0);
+      }
 
-    // Kill the sink without warning, restart it: it resumes from its committed offsets.
-    await processes.get('analytics-sink')!.stop('SIGKILL');
-    start('analytics-sink');
-    await eventually('sink back', async () => ((await countRows('requests')) >= 0 ? true : undefined), 60_000);
-    await alice.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'after restart' }] });
-    await eventually('7 requests rows', async () => ((await countRows('requests')) === 7 ? true : undefined), 60_000);
-    expect(await countRows('requests')).toBe(7);
-    expect(await countRows('events')).toBe(42);
+      // Kill the sink without warning, restart it: it resumes from its committed offsets.
+      await processes.get('analytics-sink')!.stop('SIGKILL');
+      start('analytics-sink');
+      await eventually(
+        'sink back',
+        async () => ((await countRows('requests')) >= 0 ? true : undefined),
+        60_000,
+      );
+      await alice.chat.completions.create({
+        model: 'chat',
+        messages: [{ role: 'user', content: 'after restart' }],
+      });
+      await eventually(
+        '7 requests rows',
+        async () => ((await countRows('requests')) === 7 ? true : undefined),
+        60_000,
+      );
+      expect(await countRows('requests')).toBe(7);
+      expect(await countRows('events')).toBe(42);
     });
   }, 180_000);
 

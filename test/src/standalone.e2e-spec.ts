@@ -5,7 +5,12 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type OpenAiMock, startOpenAiMock, waitForHttp } from '@aigw/testing';
 import { adminSql } from './support/admin-sql';
-import { eventually, runToEnd, type RunningProcess, startNodeProcess } from './support/child-process';
+import {
+  eventually,
+  runToEnd,
+  type RunningProcess,
+  startNodeProcess,
+} from './support/child-process';
 import { gatewayConfigYaml, upstreamKey } from './support/gateway-config';
 import { testKeys } from './support/gateway-keys';
 
@@ -90,18 +95,31 @@ describe('standalone gateway (one process, embedded log and chDB)', () => {
   });
 
   it('refuses what policy and guardrails refuse, in OpenAI error format', async () => {
-    const anonymous = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: 'not-a-gateway-key', maxRetries: 0 });
+    const anonymous = new OpenAI({
+      baseURL: `${baseUrl}/v1`,
+      apiKey: 'not-a-gateway-key',
+      maxRetries: 0,
+    });
     await expect(
-      anonymous.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }),
+      anonymous.chat.completions.create({
+        model: 'chat',
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
     ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     await expect(
-      alice.chat.completions.create({ model: 'private', messages: [{ role: 'user', content: 'hi' }] }),
+      alice.chat.completions.create({
+        model: 'private',
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
     ).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
     await expect(
       alice.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }),
     ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     const blocked = await alice.chat.completions
-      .create({ model: 'strict', messages: [{ role: 'user', content: 'reach me at bob@example.org' }] })
+      .create({
+        model: 'strict',
+        messages: [{ role: 'user', content: 'reach me at bob@example.org' }],
+      })
       .catch((error: unknown) => error);
     expect(blocked).toBeInstanceOf(OpenAI.BadRequestError);
     expect((blocked as Error).message).toContain('pii-block');
@@ -109,13 +127,24 @@ describe('standalone gateway (one process, embedded log and chDB)', () => {
   });
 
   it('answers bad input with OpenAI error JSON and keeps serving', async () => {
-    const headers = { authorization: `Bearer ${testKeys.alice}`, 'content-type': 'application/json' };
-    const malformed = await fetch(`${baseUrl}/v1/chat/completions`, { method: 'POST', headers, body: '{"model":' });
+    const headers = {
+      authorization: `Bearer ${testKeys.alice}`,
+      'content-type': 'application/json',
+    };
+    const malformed = await fetch(`${baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers,
+      body: '{"model":',
+    });
     expect(malformed.status).toBe(400);
-    expect(((await malformed.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
+    expect(((await malformed.json()) as { error: { type: string } }).error.type).toBe(
+      'invalid_request_error',
+    );
     const unknown = await fetch(`${baseUrl}/v1/nothing-here`, { headers });
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as { error: { message: string } }).error.message).toMatch(/unknown endpoint/i);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toMatch(
+      /unknown endpoint/i,
+    );
     const badTags = await fetch(`${baseUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { ...headers, 'x-aigw-tags': 'Team=<x>' },
@@ -128,7 +157,9 @@ describe('standalone gateway (one process, embedded log and chDB)', () => {
       body: JSON.stringify({ model: 'chat', messages: 'not a list' }),
     });
     expect(wrongType.status).toBe(400);
-    expect(((await wrongType.json()) as { error: { message: string } }).error.message).toContain('messages');
+    expect(((await wrongType.json()) as { error: { message: string } }).error.message).toContain(
+      'messages',
+    );
     const health = await fetch(`${baseUrl}/healthz`);
     expect(health.status).toBe(200);
   });
@@ -156,10 +187,18 @@ describe('standalone gateway (one process, embedded log and chDB)', () => {
       '--json',
     ]);
     expect(cli.code, cli.stderr).toBe(0);
-    const cliRows = cli.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const cliRows = cli.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(cliRows).toHaveLength(2);
     for (const row of cliRows) {
-      expect(row).toMatchObject({ endpoint: 'chat', provider: 'upstream', model: 'gpt-4o-mini', team: 'search' });
+      expect(row).toMatchObject({
+        endpoint: 'chat',
+        provider: 'upstream',
+        model: 'gpt-4o-mini',
+        team: 'search',
+      });
       expect(Number(row['status'])).toBe(200);
     }
   });

@@ -12,7 +12,11 @@ export interface GrpcServiceMainOptions {
   readonly module: DynamicModule;
   /** host:port this service serves on, from the config's runtime.services. */
   readonly address: (config: CompiledConfig) => string;
-  readonly register: (app: INestApplicationContext, host: GrpcServerHost, runtime: ServiceRuntime) => void;
+  readonly register: (
+    app: INestApplicationContext,
+    host: GrpcServerHost,
+    runtime: ServiceRuntime,
+  ) => void;
   /** Extra work after the server stops and before the event log closes. */
   readonly beforeClose?: (app: INestApplicationContext) => Promise<void>;
 }

@@ -1,7 +1,4 @@
-import {
-  type AnalyticsServiceClient,
-  type AnalyticsServiceImplementation,
-} from '@aigw/contracts';
+import { type AnalyticsServiceClient, type AnalyticsServiceImplementation } from '@aigw/contracts';
 import { AnalyticsError, AnalyticsErrorCode, type AnalyticsSink } from '@aigw/analytics';
 import { ServerError, Status } from 'nice-grpc';
 

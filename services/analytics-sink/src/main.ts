@@ -1,6 +1,11 @@
 import { createAnalyticsStore } from '@aigw/analytics';
 import { AnalyticsServiceDefinition } from '@aigw/contracts';
-import { createKafkaDeadLetterWriter, createKafkaEventSubscriber, ensureTopics, Topics } from '@aigw/events';
+import {
+  createKafkaDeadLetterWriter,
+  createKafkaEventSubscriber,
+  ensureTopics,
+  Topics,
+} from '@aigw/events';
 import {
   bindAddress,
   createClusterRuntime,
@@ -16,7 +21,9 @@ async function main(): Promise<void> {
   const runtime = createClusterRuntime('analytics-sink');
   const config = runtime.config.current().raw;
   const kafka = config.runtime.kafka!;
-  await ensureTopics(kafka.brokers, `${kafka.client_id}-analytics-sink`, undefined, { logger: runtime.logger });
+  await ensureTopics(kafka.brokers, `${kafka.client_id}-analytics-sink`, undefined, {
+    logger: runtime.logger,
+  });
   const store = await createAnalyticsStore(config.runtime.clickhouse, config.runtime.data_dir);
   const deadLetter = createKafkaDeadLetterWriter({
     brokers: kafka.brokers,
@@ -40,7 +47,11 @@ async function main(): Promise<void> {
   );
   await worker.start();
   const host = new GrpcServerHost(runtime.logger);
-  host.add(AnalyticsServiceDefinition, analyticsGrpcImplementation(worker.sink), AnalyticsServiceDefinition.fullName);
+  host.add(
+    AnalyticsServiceDefinition,
+    analyticsGrpcImplementation(worker.sink),
+    AnalyticsServiceDefinition.fullName,
+  );
   const address = config.runtime.services.analytics_sink;
   await host.start(bindAddress(address));
   onShutdownSignal(runtime.logger, async () => {

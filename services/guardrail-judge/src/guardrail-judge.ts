@@ -13,7 +13,11 @@ import { GuardrailCatalog } from './guardrail-catalog';
 
 const serviceName = 'guardrail-judge';
 
-const verdictOf = { passed: Verdict.VERDICT_PASSED, masked: Verdict.VERDICT_MASKED, blocked: Verdict.VERDICT_BLOCKED };
+const verdictOf = {
+  passed: Verdict.VERDICT_PASSED,
+  masked: Verdict.VERDICT_MASKED,
+  blocked: Verdict.VERDICT_BLOCKED,
+};
 
 /**
  * Runs the named guardrails in order over the text parts. Masks feed into the next guardrail;

@@ -14,9 +14,18 @@ export function createGrpcIngressClients(config: CompiledConfig): IngressClients
   const services = config.raw.runtime.services;
   return {
     policy: createServiceClient(PolicyServiceDefinition, createServiceChannel(services.policy)),
-    guardrails: createServiceClient(GuardrailServiceDefinition, createServiceChannel(services.guardrail_judge)),
-    router: createServiceClient(RouterServiceDefinition, createServiceChannel(services.provider_router)),
+    guardrails: createServiceClient(
+      GuardrailServiceDefinition,
+      createServiceChannel(services.guardrail_judge),
+    ),
+    router: createServiceClient(
+      RouterServiceDefinition,
+      createServiceChannel(services.provider_router),
+    ),
     mcp: createServiceClient(McpBrokerServiceDefinition, createServiceChannel(services.mcp_broker)),
-    analytics: createServiceClient(AnalyticsServiceDefinition, createServiceChannel(services.analytics_sink)),
+    analytics: createServiceClient(
+      AnalyticsServiceDefinition,
+      createServiceChannel(services.analytics_sink),
+    ),
   };
 }

@@ -22,7 +22,10 @@ export async function startIngressServer(
   @Module({ imports: modules })
   class IngressHostModule {}
   const http = config.raw.runtime.http;
-  const app = await createIngressHttpApp(IngressHostModule, { bodyLimitBytes: http.body_limit_bytes, logger });
+  const app = await createIngressHttpApp(IngressHostModule, {
+    bodyLimitBytes: http.body_limit_bytes,
+    logger,
+  });
   await app.listen({ host: http.host, port: http.port });
   const readiness = app.get(IngressReadiness);
   readiness.markReady();

@@ -27,7 +27,8 @@ export class IngressModule {
         { provide: IngressReadiness, useValue: new IngressReadiness() },
         {
           provide: ChatPipeline,
-          useFactory: (clients: IngressClients, events: EventPublisher) => new ChatPipeline(clients, events),
+          useFactory: (clients: IngressClients, events: EventPublisher) =>
+            new ChatPipeline(clients, events),
           inject: [INGRESS_CLIENTS, EVENT_PUBLISHER],
         },
       ],

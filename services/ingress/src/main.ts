@@ -1,4 +1,9 @@
-import { createClusterRuntime, exitOnStartupFailure, onShutdownSignal, RuntimeModule } from '@aigw/runtime';
+import {
+  createClusterRuntime,
+  exitOnStartupFailure,
+  onShutdownSignal,
+  RuntimeModule,
+} from '@aigw/runtime';
 import { createGrpcIngressClients } from './grpc-ingress-clients';
 import { IngressModule } from './ingress.module';
 import { startIngressServer } from './ingress-server';

@@ -9,7 +9,9 @@ import { type ConnectionDirectory } from './connection-directory';
 const notYet = 'MCP forwarding is not available in this version of aigw';
 
 /** The gRPC face of mcp-broker. Forwarding of MCP operations is not built yet and says so. */
-export function mcpBrokerGrpcImplementation(directory: ConnectionDirectory): McpBrokerServiceImplementation {
+export function mcpBrokerGrpcImplementation(
+  directory: ConnectionDirectory,
+): McpBrokerServiceImplementation {
   return {
     listConnections: async (request) => ({ connections: directory.visibleTo(request.principal) }),
     forward: async () => {

@@ -13,7 +13,8 @@ export class ProviderRouterModule {
       providers: [
         {
           provide: ProviderRouter,
-          useFactory: (config: ConfigSource, events: EventPublisher) => new ProviderRouter(config, events),
+          useFactory: (config: ConfigSource, events: EventPublisher) =>
+            new ProviderRouter(config, events),
           inject: [CONFIG_SOURCE, EVENT_PUBLISHER],
         },
       ],

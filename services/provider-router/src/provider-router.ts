@@ -21,19 +21,39 @@ const serviceName = 'provider-router';
 /** The error a client sees when no target could serve. */
 function exhaustedError(last: ProviderError | undefined): ErrorInfo {
   if (!last) {
-    return { code: GatewayErrorCode.UpstreamUnavailable, message: 'no provider target is configured', httpStatus: 502 };
+    return {
+      code: GatewayErrorCode.UpstreamUnavailable,
+      message: 'no provider target is configured',
+      httpStatus: 502,
+    };
   }
   switch (last.errorClass) {
     case 'client_4xx':
-      return { code: GatewayErrorCode.UpstreamRejected, message: last.message, httpStatus: last.status };
+      return {
+        code: GatewayErrorCode.UpstreamRejected,
+        message: last.message,
+        httpStatus: last.status,
+      };
     case 'rate_limited':
-      return { code: GatewayErrorCode.RateLimited, message: 'every provider target is rate limited', httpStatus: 429 };
+      return {
+        code: GatewayErrorCode.RateLimited,
+        message: 'every provider target is rate limited',
+        httpStatus: 429,
+      };
     case 'timeout':
-      return { code: GatewayErrorCode.UpstreamTimeout, message: 'no provider target answered in time', httpStatus: 504 };
+      return {
+        code: GatewayErrorCode.UpstreamTimeout,
+        message: 'no provider target answered in time',
+        httpStatus: 504,
+      };
     case 'connection':
     case 'upstream_5xx':
     case 'malformed_response':
-      return { code: GatewayErrorCode.UpstreamUnavailable, message: 'no provider target could serve the request', httpStatus: 502 };
+      return {
+        code: GatewayErrorCode.UpstreamUnavailable,
+        message: 'no provider target could serve the request',
+        httpStatus: 502,
+      };
   }
 }
 
@@ -102,7 +122,10 @@ export class ProviderRouter {
     let lastError: ProviderError | undefined;
     for (const attempt of this.attempts(request.targets)) {
       const iterator = attempt.adapter
-        .stream({ ...parsed, model: attempt.target.model }, signal ?? AbortSignal.timeout(10 * 60_000))
+        .stream(
+          { ...parsed, model: attempt.target.model },
+          signal ?? AbortSignal.timeout(10 * 60_000),
+        )
         [Symbol.asyncIterator]();
       let first: IteratorResult<unknown>;
       try {
@@ -116,7 +139,11 @@ export class ProviderRouter {
       yield {
         kind: {
           $case: 'start',
-          value: { provider: attempt.target.provider, model: attempt.target.model, attempts: attempt.number },
+          value: {
+            provider: attempt.target.provider,
+            model: attempt.target.model,
+            attempts: attempt.number,
+          },
         },
       };
       let usage: Usage = emptyUsage;
@@ -129,7 +156,10 @@ export class ProviderRouter {
           result = await iterator.next();
         }
       } catch (caught) {
-        const failure = caught instanceof ProviderError ? caught : new ProviderError('connection', 'stream broke');
+        const failure =
+          caught instanceof ProviderError
+            ? caught
+            : new ProviderError('connection', 'stream broke');
         error = {
           code: GatewayErrorCode.UpstreamError,
           message: `the provider stream ended early (${failure.errorClass})`,
@@ -159,7 +189,10 @@ export class ProviderRouter {
     error: unknown,
     targetCount: number,
   ): ProviderError {
-    const failure = error instanceof ProviderError ? error : new ProviderError('connection', 'provider call failed');
+    const failure =
+      error instanceof ProviderError
+        ? error
+        : new ProviderError('connection', 'provider call failed');
     const fellBack = failure.retriable && attempt.number < targetCount;
     this.recordAttempt(context, attempt, failure.status, failure.errorClass, fellBack);
     return failure;

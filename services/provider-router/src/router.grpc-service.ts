@@ -16,7 +16,8 @@ export function routerGrpcImplementation(router: ProviderRouter): RouterServiceI
 /** The same client interface, calling the router in-process (standalone mode). */
 export function routerInProcessClient(router: ProviderRouter): RouterServiceClient {
   return {
-    complete: (request, options) => router.complete(RouteRequest.fromPartial(request), options?.signal),
+    complete: (request, options) =>
+      router.complete(RouteRequest.fromPartial(request), options?.signal),
     stream: (request, options) => router.stream(RouteRequest.fromPartial(request), options?.signal),
   };
 }

@@ -33,7 +33,9 @@ function printTable(rows: Record<string, unknown>[]): void {
 }
 
 async function sql(args: string[]): Promise<number> {
-  const query = args.find((arg, index) => !arg.startsWith('--') && !['--url', '--key'].includes(args[index - 1] ?? ''));
+  const query = args.find(
+    (arg, index) => !arg.startsWith('--') && !['--url', '--key'].includes(args[index - 1] ?? ''),
+  );
   if (!query) {
     process.stderr.write(`${usage}\n`);
     return 2;
@@ -51,7 +53,10 @@ async function sql(args: string[]): Promise<number> {
     process.stderr.write(`cannot reach aigw at ${url} (is it running? npm start)\n`);
     return 1;
   }
-  const body = (await response.json()) as { rows?: Record<string, unknown>[]; error?: { message: string } };
+  const body = (await response.json()) as {
+    rows?: Record<string, unknown>[];
+    error?: { message: string };
+  };
   if (!response.ok || !body.rows) {
     process.stderr.write(`error: ${body.error?.message ?? response.statusText}\n`);
     return 1;

@@ -1,4 +1,4 @@
-import { analyticsInProcessClient, SinkWorker } from '@aigw/analytics-sink';
+import { analyticsInProcessClient, type SinkWorker } from '@aigw/analytics-sink';
 import { type FactoryProvider } from '@nestjs/common';
 import { GuardrailJudge, guardrailInProcessClient } from '@aigw/guardrail-judge';
 import { type IngressClients } from '@aigw/ingress';
@@ -7,7 +7,9 @@ import { PolicyDecider, policyInProcessClient } from '@aigw/policy';
 import { ProviderRouter, routerInProcessClient } from '@aigw/provider-router';
 
 /** Standalone: every service client calls its use case in the same process, no sockets. */
-export function inProcessClientsProvider(sink: SinkWorker): Omit<FactoryProvider<IngressClients>, 'provide'> {
+export function inProcessClientsProvider(
+  sink: SinkWorker,
+): Omit<FactoryProvider<IngressClients>, 'provide'> {
   return {
     useFactory: (
       policy: PolicyDecider,

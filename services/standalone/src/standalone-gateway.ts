@@ -22,7 +22,10 @@ export interface StandaloneGateway {
  * Every service in one process: events to an append-only log on disk, analytics in embedded
  * ClickHouse (chDB) fed from that log by the in-process sink, services called in-process.
  */
-export async function startStandaloneGateway(config: CompiledConfig, logger: Logger): Promise<StandaloneGateway> {
+export async function startStandaloneGateway(
+  config: CompiledConfig,
+  logger: Logger,
+): Promise<StandaloneGateway> {
   const dataDir = config.raw.runtime.data_dir;
   const log = new EmbeddedEventLog({ dataDir: join(dataDir, 'events'), logger });
   const events = log.publisher();

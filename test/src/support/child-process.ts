@@ -14,7 +14,12 @@ export interface RunningProcess {
 }
 
 /** Starts `node <script>` from the repo root with extra env. */
-export function startNodeProcess(name: string, script: string, env: Record<string, string>, args: string[] = []): RunningProcess {
+export function startNodeProcess(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): RunningProcess {
   const child = spawn(process.execPath, [resolve(repoRoot, script), ...args], {
     cwd: repoRoot,
     env: { ...process.env, AIGW_LOG_LEVEL: 'warn', ...env },
@@ -72,5 +77,7 @@ export async function eventually<T>(
     }
     await new Promise((resolveTimer) => setTimeout(resolveTimer, intervalMs));
   }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
 }

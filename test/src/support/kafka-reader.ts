@@ -9,7 +9,12 @@ export interface ReadEvent {
 
 /** Fails fast with a clear message when no broker answers (CI starts Kafka before the tests). */
 export async function assertKafkaReachable(): Promise<void> {
-  const admin = new Kafka({ clientId: 'aigw-e2e-probe', brokers: kafkaBrokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  const admin = new Kafka({
+    clientId: 'aigw-e2e-probe',
+    brokers: kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+  }).admin();
   try {
     await admin.connect();
     await admin.listTopics();
@@ -32,8 +37,14 @@ export async function readTopicUntil(
   done: (events: ReadEvent[]) => boolean,
   timeoutMs = 60_000,
 ): Promise<ReadEvent[]> {
-  const kafka = new Kafka({ clientId: 'aigw-e2e-reader', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `aigw-e2e-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+  const kafka = new Kafka({
+    clientId: 'aigw-e2e-reader',
+    brokers: kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({
+    groupId: `aigw-e2e-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+  });
   const events: ReadEvent[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });

@@ -4,7 +4,9 @@ import { z } from 'zod';
 export const chatUsageSchema = z.looseObject({
   prompt_tokens: z.number().int().nonnegative().default(0),
   completion_tokens: z.number().int().nonnegative().default(0),
-  prompt_tokens_details: z.looseObject({ cached_tokens: z.number().int().nonnegative().optional() }).nullish(),
+  prompt_tokens_details: z
+    .looseObject({ cached_tokens: z.number().int().nonnegative().optional() })
+    .nullish(),
   completion_tokens_details: z
     .looseObject({ reasoning_tokens: z.number().int().nonnegative().optional() })
     .nullish(),

@@ -15,34 +15,53 @@ export class AdminController {
   constructor(@Inject(INGRESS_CLIENTS) private readonly clients: IngressClients) {}
 
   @Post('/admin/sql')
-  async sql(@Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
+  async sql(
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const credential = credentialHash(request.headers.authorization);
     const identity = credential
       ? await this.clients.policy.authenticate({ credentialSha256: credential })
       : undefined;
     if (!identity?.authenticated) {
-      await sendOpenAiError(reply, new GatewayError(GatewayErrorCode.Unauthenticated, 'Missing or invalid API key.'));
+      await sendOpenAiError(
+        reply,
+        new GatewayError(GatewayErrorCode.Unauthenticated, 'Missing or invalid API key.'),
+      );
       return;
     }
     const roles = identity.principal?.roles ?? [];
     if (!roles.includes('admin') && !roles.includes('analytics')) {
       await sendOpenAiError(
         reply,
-        new GatewayError(GatewayErrorCode.PermissionDenied, 'The admin or analytics role is required.'),
+        new GatewayError(
+          GatewayErrorCode.PermissionDenied,
+          'The admin or analytics role is required.',
+        ),
       );
       return;
     }
     const parsed = sqlBody.safeParse(body);
     if (!parsed.success) {
-      await sendOpenAiError(reply, new GatewayError(GatewayErrorCode.InvalidRequest, 'Send {"sql": "SELECT …"}.'));
+      await sendOpenAiError(
+        reply,
+        new GatewayError(GatewayErrorCode.InvalidRequest, 'Send {"sql": "SELECT …"}.'),
+      );
       return;
     }
     try {
       const result = await this.clients.analytics.query({ sql: parsed.data.sql });
-      await reply.type('application/json').send(Buffer.concat([Buffer.from('{"rows":'), result.rowsJson, Buffer.from('}')]));
+      await reply
+        .type('application/json')
+        .send(Buffer.concat([Buffer.from('{"rows":'), result.rowsJson, Buffer.from('}')]));
     } catch (error) {
-      const message = error instanceof Error ? error.message.replace(/^\/[^ ]+ /, '') : 'query failed';
-      await sendOpenAiError(reply, new GatewayError(GatewayErrorCode.InvalidRequest, `Query refused or failed: ${message}`));
+      const message =
+        error instanceof Error ? error.message.replace(/^\/[^ ]+ /, '') : 'query failed';
+      await sendOpenAiError(
+        reply,
+        new GatewayError(GatewayErrorCode.InvalidRequest, `Query refused or failed: ${message}`),
+      );
     }
   }
 }

@@ -26,7 +26,10 @@ export class ChatCompletionsController {
     });
     const result = await this.pipeline.handle({
       ...identity,
-      credentialSha256: credentialHash(header(request, 'authorization'), header(request, 'x-api-key')),
+      credentialSha256: credentialHash(
+        header(request, 'authorization'),
+        header(request, 'x-api-key'),
+      ),
       tagsHeader: header(request, 'x-aigw-tags'),
       body: request.body,
       bodyBytes: Number(header(request, 'content-length') ?? 0),
@@ -54,7 +57,11 @@ async function send(reply: FastifyReply, result: ChatResult, requestId: string):
 }
 
 /** Writes SSE frames as they come; respects backpressure; stops when the client leaves. */
-async function pipeStream(reply: FastifyReply, frames: AsyncGenerator<string>, requestId: string): Promise<void> {
+async function pipeStream(
+  reply: FastifyReply,
+  frames: AsyncGenerator<string>,
+  requestId: string,
+): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {

@@ -3,7 +3,11 @@ import { type GatewayError, openAiErrorTypeOf } from '@aigw/core';
 import { openAiErrorBody } from '@aigw/llm-api';
 
 /** Sends a gateway error as OpenAI error JSON with the mapped status. */
-export function sendOpenAiError(reply: FastifyReply, error: GatewayError, upstreamBody?: Buffer): FastifyReply {
+export function sendOpenAiError(
+  reply: FastifyReply,
+  error: GatewayError,
+  upstreamBody?: Buffer,
+): FastifyReply {
   const status = error.httpStatus;
   if (status === 429) reply.header('retry-after', '1');
   // A provider's own 4xx body (already OpenAI-shaped for OpenAI targets) tells the client most.

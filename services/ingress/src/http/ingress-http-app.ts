@@ -30,7 +30,8 @@ function toGatewayError(exception: unknown, logger: Logger): GatewayError {
   if (exception instanceof GatewayError) return exception;
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    if (status === 404) return new GatewayError(GatewayErrorCode.NotFound, 'Unknown endpoint: no such route.');
+    if (status === 404)
+      return new GatewayError(GatewayErrorCode.NotFound, 'Unknown endpoint: no such route.');
     return new GatewayError(codeForStatus(status), exception.message, {}, status);
   }
   const fastifyError = exception as Partial<FastifyError>;
@@ -39,12 +40,22 @@ function toGatewayError(exception: unknown, logger: Logger): GatewayError {
       return new GatewayError(GatewayErrorCode.BodyTooLarge, 'The request body is too large.');
     }
     if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return new GatewayError(GatewayErrorCode.InvalidRequest, 'Send the body as application/json.', {}, 415);
+      return new GatewayError(
+        GatewayErrorCode.InvalidRequest,
+        'Send the body as application/json.',
+        {},
+        415,
+      );
     }
     if (fastifyError.statusCode === 400) {
       return new GatewayError(GatewayErrorCode.InvalidJson, 'The request body is not valid JSON.');
     }
-    return new GatewayError(codeForStatus(fastifyError.statusCode), 'The request was refused.', {}, fastifyError.statusCode);
+    return new GatewayError(
+      codeForStatus(fastifyError.statusCode),
+      'The request was refused.',
+      {},
+      fastifyError.statusCode,
+    );
   }
   logger.error('unhandled error in ingress', { error: exception });
   return new GatewayError(GatewayErrorCode.Internal, 'The gateway failed to handle the request.');

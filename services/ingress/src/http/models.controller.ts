@@ -14,14 +14,23 @@ export class ModelsController {
   @Get('/v1/models')
   async list(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const authorization = request.headers.authorization;
-    const credential = credentialHash(authorization, request.headers['x-api-key'] as string | undefined);
+    const credential = credentialHash(
+      authorization,
+      request.headers['x-api-key'] as string | undefined,
+    );
     if (!credential) {
-      await sendOpenAiError(reply, new GatewayError(GatewayErrorCode.Unauthenticated, 'Missing API key.'));
+      await sendOpenAiError(
+        reply,
+        new GatewayError(GatewayErrorCode.Unauthenticated, 'Missing API key.'),
+      );
       return;
     }
     const result = await this.clients.policy.listEndpoints({ credentialSha256: credential });
     if (!result.authenticated) {
-      await sendOpenAiError(reply, new GatewayError(GatewayErrorCode.Unauthenticated, 'Invalid API key.'));
+      await sendOpenAiError(
+        reply,
+        new GatewayError(GatewayErrorCode.Unauthenticated, 'Invalid API key.'),
+      );
       return;
     }
     await reply.send({

@@ -4,7 +4,10 @@ import { uuidv7 } from '@aigw/core';
 const traceparent = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** A new request id (UUIDv7) and the W3C trace id from `traceparent`, or a fresh one. */
-export function requestIdentity(traceparentHeader: string | undefined): { requestId: string; traceId: string } {
+export function requestIdentity(traceparentHeader: string | undefined): {
+  requestId: string;
+  traceId: string;
+} {
   const match = traceparentHeader ? traceparent.exec(traceparentHeader.trim()) : null;
   return { requestId: uuidv7(), traceId: match?.[1] ?? randomBytes(16).toString('hex') };
 }

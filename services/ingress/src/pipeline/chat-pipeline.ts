@@ -80,11 +80,14 @@ export class ChatPipeline {
         tags: {},
       },
     };
-    let tagsError: unknown;
+    let tagsError: GatewayError | undefined;
     try {
       state.context.tags = parseRequestTags(call.tagsHeader);
     } catch (error) {
-      tagsError = error;
+      tagsError =
+        error instanceof GatewayError
+          ? error
+          : new GatewayError(GatewayErrorCode.InvalidRequest, 'x-aigw-tags is invalid');
     }
     state.stream = isStreaming(call.body);
     this.emit(state, {
@@ -124,14 +127,24 @@ export class ChatPipeline {
       body: Buffer.from(JSON.stringify(request)),
     };
     if (state.stream) return this.startStream(state, routeRequest);
-    const response = await this.clients.router.complete(routeRequest, { signal: state.call.signal });
+    const response = await this.clients.router.complete(routeRequest, {
+      signal: state.call.signal,
+    });
     if (response.error) {
       const failure = routeFailure(response.error);
       this.fail(state, failure, response.provider, response.model, response.attempts);
       return { kind: 'error', error: failure, upstreamBody: nonEmpty(response.body) };
     }
     const latencyMs = roundMs(monotonicMs() - state.started);
-    this.complete(state, response.provider, response.model, response.attempts, response.usage, latencyMs, latencyMs);
+    this.complete(
+      state,
+      response.provider,
+      response.model,
+      response.attempts,
+      response.usage,
+      latencyMs,
+      latencyMs,
+    );
     return { kind: 'json', status: 200, body: response.body };
   }
 
@@ -191,7 +204,8 @@ export class ChatPipeline {
         { guardrail: verdict.blockedBy },
       );
     }
-    if (verdict.verdict === Verdict.VERDICT_MASKED) applyChatTextParts(request, verdict.maskedParts);
+    if (verdict.verdict === Verdict.VERDICT_MASKED)
+      applyChatTextParts(request, verdict.maskedParts);
   }
 
   private async startStream(state: CallState, routeRequest: RouteRequest): Promise<ChatResult> {
@@ -204,7 +218,11 @@ export class ChatPipeline {
       const failure = routeFailure(
         kind?.$case === 'error'
           ? kind.value
-          : { code: GatewayErrorCode.UpstreamError, message: 'the provider stream did not start', httpStatus: 502 },
+          : {
+              code: GatewayErrorCode.UpstreamError,
+              message: 'the provider stream did not start',
+              httpStatus: 502,
+            },
       );
       this.fail(state, failure);
       return { kind: 'error', error: failure };
@@ -242,7 +260,12 @@ export class ChatPipeline {
       if (!finished) {
         // The client went away (or writing failed): stop the upstream call too.
         void iterator.return?.();
-        streamError = new GatewayError(GatewayErrorCode.InvalidRequest, 'client closed the stream', {}, 499);
+        streamError = new GatewayError(
+          GatewayErrorCode.InvalidRequest,
+          'client closed the stream',
+          {},
+          499,
+        );
       }
       if (streamError) {
         this.fail(state, streamError, start.provider, start.model, start.attempts);
@@ -280,7 +303,13 @@ export class ChatPipeline {
     });
   }
 
-  private fail(state: CallState, error: GatewayError, provider = '', model = '', attempts = 0): void {
+  private fail(
+    state: CallState,
+    error: GatewayError,
+    provider = '',
+    model = '',
+    attempts = 0,
+  ): void {
     this.emit(state, {
       $case: 'requestFailed',
       value: {
@@ -303,7 +332,12 @@ export class ChatPipeline {
 }
 
 function modelOf(body: unknown): string {
-  if (body !== null && typeof body === 'object' && 'model' in body && typeof body.model === 'string') {
+  if (
+    body !== null &&
+    typeof body === 'object' &&
+    'model' in body &&
+    typeof body.model === 'string'
+  ) {
     return body.model.slice(0, 256);
   }
   return '';
@@ -326,7 +360,12 @@ function validateRequest(body: unknown): ChatCompletionRequest {
 }
 
 function routeFailure(error: { code: string; message: string; httpStatus: number }): GatewayError {
-  return new GatewayError(gatewayErrorCodeFrom(error.code), error.message, {}, error.httpStatus || undefined);
+  return new GatewayError(
+    gatewayErrorCodeFrom(error.code),
+    error.message,
+    {},
+    error.httpStatus || undefined,
+  );
 }
 
 function nonEmpty(body: Buffer): Buffer | undefined {

@@ -8,7 +8,10 @@ describe('parseRequestTags', () => {
     expect(parseRequestTags(undefined)).toEqual({});
   });
 
-  it.each(['team', 'Team=x', 'team=', 'a=b,a=c', 'team=a b', 'x=<script>'])('refuses %s', (header) => {
-    expect(() => parseRequestTags(header)).toThrow(GatewayError);
-  });
+  it.each(['team', 'Team=x', 'team=', 'a=b,a=c', 'team=a b', 'x=<script>'])(
+    'refuses %s',
+    (header) => {
+      expect(() => parseRequestTags(header)).toThrow(GatewayError);
+    },
+  );
 });

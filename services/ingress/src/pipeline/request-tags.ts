@@ -32,7 +32,10 @@ export function parseRequestTags(header: string | undefined): Record<string, str
       );
     }
     if (key in tags) {
-      throw new GatewayError(GatewayErrorCode.InvalidRequest, `x-aigw-tags: "${key}" is given twice`);
+      throw new GatewayError(
+        GatewayErrorCode.InvalidRequest,
+        `x-aigw-tags: "${key}" is given twice`,
+      );
     }
     tags[key] = value;
   }

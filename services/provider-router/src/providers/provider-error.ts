@@ -1,11 +1,6 @@
 /** Why one try at a provider failed; decides whether the router moves on to the next target. */
 export type ProviderErrorClass =
-  | 'connection'
-  | 'timeout'
-  | 'rate_limited'
-  | 'upstream_5xx'
-  | 'client_4xx'
-  | 'malformed_response';
+  'connection' | 'timeout' | 'rate_limited' | 'upstream_5xx' | 'client_4xx' | 'malformed_response';
 
 export class ProviderError extends Error {
   constructor(

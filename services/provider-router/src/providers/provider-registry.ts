@@ -8,7 +8,11 @@ function createAdapter(config: ProviderConfig): ProviderAdapter {
     case 'mock':
       return new MockAdapter(config.latency_ms);
     case 'openai':
-      return new OpenAiAdapter({ baseUrl: config.base_url, apiKey: config.api_key, timeoutMs: config.timeout_ms });
+      return new OpenAiAdapter({
+        baseUrl: config.base_url,
+        apiKey: config.api_key,
+        timeoutMs: config.timeout_ms,
+      });
   }
 }
 
@@ -20,7 +24,8 @@ export class ProviderRegistry {
   get(config: CompiledConfig, provider: string): ProviderAdapter | undefined {
     if (this.builtFor !== config) {
       const next = new Map<string, ProviderAdapter>();
-      for (const [name, providerConfig] of config.providers) next.set(name, createAdapter(providerConfig));
+      for (const [name, providerConfig] of config.providers)
+        next.set(name, createAdapter(providerConfig));
       this.adapters = next;
       this.builtFor = config;
     }

@@ -20,6 +20,8 @@ describe('readSseData', () => {
   });
 
   it('handles CRLF, comments, event names and multi-line data', async () => {
-    expect(await collect([': ping\r\n\r\nevent: x\r\ndata: a\r\ndata: b\r\n\r\n'])).toEqual(['a\nb']);
+    expect(await collect([': ping\r\n\r\nevent: x\r\ndata: a\r\ndata: b\r\n\r\n'])).toEqual([
+      'a\nb',
+    ]);
   });
 });

@@ -14,4 +14,9 @@ export function usageFromOpenAi(value: unknown): Usage | undefined {
   };
 }
 
-export const emptyUsage: Usage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0 };
+export const emptyUsage: Usage = {
+  promptTokens: 0,
+  completionTokens: 0,
+  cachedTokens: 0,
+  reasoningTokens: 0,
+};

@@ -2,7 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Usage } from '@aigw/contracts';
 import { uuidv7 } from '@aigw/core';
 import { type ChatCompletionRequest } from '@aigw/llm-api';
-import { type ProviderAdapter, type ProviderCompletion, type ProviderStreamChunk } from '../provider-adapter';
+import {
+  type ProviderAdapter,
+  type ProviderCompletion,
+  type ProviderStreamChunk,
+} from '../provider-adapter';
 
 /** Rough token count for the mock: one token per 4 characters, at least one. */
 function estimateTokens(text: string): number {
@@ -38,7 +42,12 @@ export class MockAdapter implements ProviderAdapter {
       created: Math.floor(Date.now() / 1000),
       model: request.model,
       choices: [
-        { index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' },
+        {
+          index: 0,
+          message: { role: 'assistant', content, refusal: null },
+          logprobs: null,
+          finish_reason: 'stop',
+        },
       ],
       usage: {
         prompt_tokens: usage.promptTokens,
@@ -49,7 +58,10 @@ export class MockAdapter implements ProviderAdapter {
     return { body: Buffer.from(JSON.stringify(body)), usage };
   }
 
-  async *stream(request: ChatCompletionRequest, signal: AbortSignal): AsyncGenerator<ProviderStreamChunk> {
+  async *stream(
+    request: ChatCompletionRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<ProviderStreamChunk> {
     if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal });
     const content = this.reply(request);
     const usage = this.usage(request, content);
@@ -57,11 +69,24 @@ export class MockAdapter implements ProviderAdapter {
     const created = Math.floor(Date.now() / 1000);
     const chunk = (choices: unknown[], extra: Record<string, unknown> = {}): Buffer =>
       Buffer.from(
-        JSON.stringify({ id, object: 'chat.completion.chunk', created, model: request.model, choices, ...extra }),
+        JSON.stringify({
+          id,
+          object: 'chat.completion.chunk',
+          created,
+          model: request.model,
+          choices,
+          ...extra,
+        }),
       );
-    yield { data: chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]), forClient: true };
+    yield {
+      data: chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]),
+      forClient: true,
+    };
     for (const piece of content.match(/\S+\s*/g) ?? [content]) {
-      yield { data: chunk([{ index: 0, delta: { content: piece }, finish_reason: null }]), forClient: true };
+      yield {
+        data: chunk([{ index: 0, delta: { content: piece }, finish_reason: null }]),
+        forClient: true,
+      };
     }
     yield { data: chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]), forClient: true };
     yield {
@@ -83,7 +108,11 @@ export class MockAdapter implements ProviderAdapter {
 
   private usage(request: ChatCompletionRequest, content: string): Usage {
     const prompt = request.messages
-      .map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content ?? '')))
+      .map((message) =>
+        typeof message.content === 'string'
+          ? message.content
+          : JSON.stringify(message.content ?? ''),
+      )
       .join('\n');
     return {
       promptTokens: estimateTokens(prompt),

@@ -1,6 +1,10 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import { type ChatCompletionRequest } from '@aigw/llm-api';
-import { type ProviderAdapter, type ProviderCompletion, type ProviderStreamChunk } from '../provider-adapter';
+import {
+  type ProviderAdapter,
+  type ProviderCompletion,
+  type ProviderStreamChunk,
+} from '../provider-adapter';
 import { ProviderError, errorClassOfStatus } from '../provider-error';
 import { readSseData } from '../sse-reader';
 import { emptyUsage, usageFromOpenAi } from '../usage-mapping';
@@ -39,10 +43,17 @@ export class OpenAiAdapter implements ProviderAdapter {
     return { body, usage: usageFromOpenAi(parsed.usage) ?? emptyUsage };
   }
 
-  async *stream(request: ChatCompletionRequest, signal: AbortSignal): AsyncGenerator<ProviderStreamChunk> {
+  async *stream(
+    request: ChatCompletionRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<ProviderStreamChunk> {
     const clientWantsUsage = request.stream_options?.include_usage === true;
     const response = await this.open(
-      { ...request, stream: true, stream_options: { ...request.stream_options, include_usage: true } },
+      {
+        ...request,
+        stream: true,
+        stream_options: { ...request.stream_options, include_usage: true },
+      },
       signal,
     );
     try {
@@ -57,7 +68,11 @@ export class OpenAiAdapter implements ProviderAdapter {
         try {
           parsed = JSON.parse(data) as { usage?: unknown; choices?: unknown[] };
         } catch {
-          throw new ProviderError('malformed_response', 'provider sent an invalid stream chunk', 200);
+          throw new ProviderError(
+            'malformed_response',
+            'provider sent an invalid stream chunk',
+            200,
+          );
         }
         const usage = usageFromOpenAi(parsed.usage);
         const usageOnly = (parsed.choices?.length ?? 0) === 0;
@@ -72,7 +87,7 @@ export class OpenAiAdapter implements ProviderAdapter {
     const body = await this.open(payload, signal);
     const chunks: Buffer[] = [];
     try {
-      for await (const chunk of body) chunks.push(chunk as Buffer);
+      for await (const chunk of body) chunks.push(chunk);
     } catch (error) {
       throw this.classify(error);
     }
@@ -98,7 +113,9 @@ export class OpenAiAdapter implements ProviderAdapter {
     if (response.statusCode >= 200 && response.statusCode < 300) {
       return response.body as AsyncIterable<Buffer>;
     }
-    const errorBody = Buffer.from(await response.body.arrayBuffer().catch(() => new ArrayBuffer(0)));
+    const errorBody = Buffer.from(
+      await response.body.arrayBuffer().catch(() => new ArrayBuffer(0)),
+    );
     const errorClass = errorClassOfStatus(response.statusCode);
     throw new ProviderError(
       errorClass,

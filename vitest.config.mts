@@ -5,8 +5,8 @@ import { defineConfig } from 'vitest/config';
 // Tests import workspace packages from source, so a unit run needs no build.
 const alias: Record<string, string> = {};
 for (const group of ['libs', 'services']) {
-  for (const dir of readdirSync(resolve(__dirname, group))) {
-    const entry = resolve(__dirname, group, dir, 'src/index.ts');
+  for (const dir of readdirSync(resolve(import.meta.dirname, group))) {
+    const entry = resolve(import.meta.dirname, group, dir, 'src/index.ts');
     if (existsSync(entry)) alias[`@aigw/${dir}`] = entry;
   }
 }
