@@ -1,2 +1,3 @@
 export * from './sink-worker';
 export * from './analytics-query.grpc-service';
+export * from './analytics-sink.module';

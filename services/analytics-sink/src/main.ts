@@ -1,3 +1,6 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { createAnalyticsStore } from '@aigw/analytics';
 import { AnalyticsServiceDefinition } from '@aigw/contracts';
 import {
@@ -11,9 +14,11 @@ import {
   createClusterRuntime,
   exitOnStartupFailure,
   onShutdownSignal,
+  RuntimeModule,
 } from '@aigw/runtime';
 import { GrpcServerHost } from '@aigw/transport';
 import { analyticsGrpcImplementation } from './analytics-query.grpc-service';
+import { AnalyticsSinkModule } from './analytics-sink.module';
 import { SinkWorker } from './sink-worker';
 
 /** Cluster mode: a Kafka consumer group member writing ClickHouse; serves read-only queries. */
@@ -21,43 +26,50 @@ async function main(): Promise<void> {
   const runtime = createClusterRuntime('analytics-sink');
   const config = runtime.config.current().raw;
   const kafka = config.runtime.kafka!;
-  await ensureTopics(kafka.brokers, `${kafka.client_id}-analytics-sink`, undefined, {
-    logger: runtime.logger,
-  });
+  const clientId = `${kafka.client_id}-analytics-sink`;
+  await ensureTopics(kafka.brokers, clientId, undefined, { logger: runtime.logger });
   const store = await createAnalyticsStore(config.runtime.clickhouse, config.runtime.data_dir);
   const deadLetter = createKafkaDeadLetterWriter({
     brokers: kafka.brokers,
-    clientId: `${kafka.client_id}-analytics-sink-dlq`,
+    clientId: `${clientId}-dlq`,
     topic: Topics.deadLetter.name,
+    logger: runtime.logger,
+  });
+  const subscriber = createKafkaEventSubscriber({
+    brokers: kafka.brokers,
+    clientId,
+    groupId: clientId,
+    topics: [Topics.lifecycle.name],
+    // A replaced replica's partitions move on within seconds, not the 30 s default.
+    sessionTimeoutMs: 10_000,
     logger: runtime.logger,
   });
   const worker = new SinkWorker(
     store,
-    createKafkaEventSubscriber({
-      brokers: kafka.brokers,
-      clientId: `${kafka.client_id}-analytics-sink`,
-      groupId: `${kafka.client_id}-analytics-sink`,
-      topics: [Topics.lifecycle.name],
-      // A replaced replica's partitions move on within seconds, not the 30 s default.
-      sessionTimeoutMs: 10_000,
-      logger: runtime.logger,
-    }),
+    subscriber,
     (record, reason) => deadLetter.write(record, reason),
     runtime.logger,
   );
-  await worker.start();
+
+  @Module({ imports: [RuntimeModule.forRoot(runtime), AnalyticsSinkModule.register(worker)] })
+  class SinkHostModule {}
+  const app = await NestFactory.createApplicationContext(SinkHostModule, {
+    logger: ['error', 'warn'],
+  });
+  await app.get(SinkWorker).start();
+
   const host = new GrpcServerHost(runtime.logger);
   host.add(
     AnalyticsServiceDefinition,
     analyticsGrpcImplementation(worker.sink),
     AnalyticsServiceDefinition.fullName,
   );
-  const address = config.runtime.services.analytics_sink;
-  await host.start(bindAddress(address));
+  await host.start(bindAddress(config.runtime.services.analytics_sink));
   onShutdownSignal(runtime.logger, async () => {
     await host.stop();
     await worker.stop();
     await deadLetter.close();
+    await app.close();
     await runtime.events.close();
   });
 }
