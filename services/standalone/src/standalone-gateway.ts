@@ -27,7 +27,13 @@ export async function startStandaloneGateway(
   logger: Logger,
 ): Promise<StandaloneGateway> {
   const dataDir = config.raw.runtime.data_dir;
-  const log = new EmbeddedEventLog({ dataDir: join(dataDir, 'events'), logger });
+  const log = new EmbeddedEventLog({
+    dataDir: join(dataDir, 'events'),
+    // The sink inserts at most ~5 batches a second: ClickHouse prefers few large inserts.
+    lingerMs: 200,
+    maxBatchRecords: 5000,
+    logger,
+  });
   const events = log.publisher();
   const store = await createAnalyticsStore(config.raw.runtime.clickhouse, dataDir);
   const deadLetters = log.deadLetterWriter(Topics.deadLetter.name);

@@ -24,6 +24,8 @@ export interface EmbeddedEventLogOptions {
   readonly segmentBytes?: number;
   /** Most records per handler call (default 1000). */
   readonly maxBatchRecords?: number;
+  /** Subscribers wait this long after new records to batch more of them (default 0). */
+  readonly lingerMs?: number;
   /** Wait before a batch whose handler failed is delivered again (default 100 ms doubling to 5 s). */
   readonly retryBackoff?: BackoffRange;
   /** Topics of an event (default `topicsFor`, the routing of record). */
@@ -83,6 +85,7 @@ export class EmbeddedEventLog {
     const subscriber = new EmbeddedEventSubscriber(log, offsets, {
       groupId,
       maxBatchRecords: this.options.maxBatchRecords ?? 1000,
+      lingerMs: this.options.lingerMs ?? 0,
       retryBackoff: this.options.retryBackoff ?? { initialMs: 100, maxMs: 5_000 },
       logger: this.logger,
       onStop: () => this.subscribed.delete(key),

@@ -12,6 +12,8 @@ import { readRecords } from './embedded-topic-reader';
 export interface EmbeddedEventSubscriberOptions {
   readonly groupId: string;
   readonly maxBatchRecords: number;
+  /** After new records arrive, wait this long to gather more into one batch (default 0). */
+  readonly lingerMs?: number;
   readonly retryBackoff: BackoffRange;
   readonly logger: Logger;
   /** Called once the subscriber stopped, so the group may be subscribed again. */
@@ -101,6 +103,8 @@ export class EmbeddedEventSubscriber implements EventSubscriber {
         } else if (this.log.endPosition() <= position && !this.stopped) {
           // Checked and armed in the same tick: an append cannot slip in between.
           await this.log.appended.wait();
+          // Fewer, larger batches: each one costs the handler (e.g. a ClickHouse insert).
+          if (this.options.lingerMs) await this.stopping.wait(this.options.lingerMs);
         }
         continue;
       }
@@ -120,6 +124,9 @@ export class EmbeddedEventSubscriber implements EventSubscriber {
       backoff.reset();
       position = batch.next;
       await this.commit(position);
+      if (this.options.lingerMs && batch.records.length < maxBatchRecords) {
+        await this.stopping.wait(this.options.lingerMs);
+      }
     }
   }
 
