@@ -27,9 +27,9 @@ export function parseConfig(
     for (const issue of parsed.error.issues) {
       issues.push({ path: issue.path.map(String).join('.'), message: issue.message });
     }
-  } else {
-    issues.push(...checkReferences(parsed.data));
   }
+  // Checked even when the schema failed, so one run lists every problem in the file.
+  issues.push(...checkReferences(interpolated));
   if (issues.length > 0 || !parsed.success) throw new ConfigError(source, issues);
   return compileConfig(parsed.data, source);
 }

@@ -1,13 +1,57 @@
-import { type AigwConfig } from './config.schema';
+import { z } from 'zod';
 import { type ConfigIssue } from './config-error';
 
-/** Checks that every name a config uses is defined somewhere in it. */
-export function checkReferences(config: AigwConfig): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+// A lenient view of the names a config defines and uses: a field of the wrong shape reads as
+// absent, so references are checked even when other fields fail the schema.
+const text = z.string().optional().catch(undefined);
+const texts = z.array(text).catch([]);
+const names = z
+  .record(z.string(), z.unknown())
+  .catch({})
+  .transform((entries) => new Set(Object.keys(entries)));
+const referencesSchema = z.object({
+  providers: names,
+  guardrails: names,
+  principals: z.record(z.string(), z.object({ groups: texts }).catch({ groups: [] })).catch({}),
+  endpoints: z
+    .record(
+      z.string(),
+      z
+        .object({
+          targets: z.array(z.object({ provider: text }).catch({})).catch([]),
+          guardrails: z
+            .object({ request: texts, response: texts })
+            .catch({ request: [], response: [] }),
+          allow: z
+            .object({ principals: texts, groups: texts })
+            .catch({ principals: [], groups: [] }),
+        })
+        .catch({
+          targets: [],
+          guardrails: { request: [], response: [] },
+          allow: { principals: [], groups: [] },
+        }),
+    )
+    .catch({}),
+  keys: z.array(z.object({ sha256: text, principal: text }).catch({})).catch([]),
+});
+
+/**
+ * Checks that every name a config uses is defined somewhere in it. Reads the document leniently,
+ * so these issues are reported together with schema issues elsewhere in the file.
+ */
+export function checkReferences(document: unknown): ConfigIssue[] {
+  const parsed = referencesSchema.safeParse(
+    document !== null && typeof document === 'object' ? document : {},
+  );
+  if (!parsed.success) return [];
+  const config = parsed.data;
+  const principals = new Set(Object.keys(config.principals));
   const groups = new Set(Object.values(config.principals).flatMap((p) => p.groups));
+  const issues: ConfigIssue[] = [];
   for (const [endpointName, endpoint] of Object.entries(config.endpoints)) {
     endpoint.targets.forEach((target, index) => {
-      if (!config.providers[target.provider]) {
+      if (target.provider !== undefined && !config.providers.has(target.provider)) {
         issues.push({
           path: `endpoints.${endpointName}.targets.${index}.provider`,
           message: `unknown provider "${target.provider}"`,
@@ -16,7 +60,7 @@ export function checkReferences(config: AigwConfig): ConfigIssue[] {
     });
     for (const stage of ['request', 'response'] as const) {
       endpoint.guardrails[stage].forEach((guardrail, index) => {
-        if (!config.guardrails[guardrail]) {
+        if (guardrail !== undefined && !config.guardrails.has(guardrail)) {
           issues.push({
             path: `endpoints.${endpointName}.guardrails.${stage}.${index}`,
             message: `unknown guardrail "${guardrail}"`,
@@ -25,7 +69,7 @@ export function checkReferences(config: AigwConfig): ConfigIssue[] {
       });
     }
     endpoint.allow.principals.forEach((principal, index) => {
-      if (!config.principals[principal]) {
+      if (principal !== undefined && !principals.has(principal)) {
         issues.push({
           path: `endpoints.${endpointName}.allow.principals.${index}`,
           message: `unknown principal "${principal}"`,
@@ -33,7 +77,7 @@ export function checkReferences(config: AigwConfig): ConfigIssue[] {
       }
     });
     endpoint.allow.groups.forEach((group, index) => {
-      if (!groups.has(group)) {
+      if (group !== undefined && !groups.has(group)) {
         issues.push({
           path: `endpoints.${endpointName}.allow.groups.${index}`,
           message: `no principal is in group "${group}"`,
@@ -43,12 +87,13 @@ export function checkReferences(config: AigwConfig): ConfigIssue[] {
   }
   const seenHashes = new Set<string>();
   config.keys.forEach((key, index) => {
-    if (!config.principals[key.principal]) {
+    if (key.principal !== undefined && !principals.has(key.principal)) {
       issues.push({
         path: `keys.${index}.principal`,
         message: `unknown principal "${key.principal}"`,
       });
     }
+    if (key.sha256 === undefined) return;
     if (seenHashes.has(key.sha256)) {
       issues.push({ path: `keys.${index}.sha256`, message: 'the same key is listed twice' });
     }

@@ -59,6 +59,8 @@ function exhaustedError(last: ProviderError | undefined): ErrorInfo {
 
 interface Attempt {
   readonly number: number;
+  /** Targets the router can try in all, this one included. */
+  readonly of: number;
   readonly target: RouteTarget;
   readonly adapter: ProviderAdapter;
   readonly started: number;
@@ -98,7 +100,7 @@ export class ProviderRouter {
           error: undefined,
         };
       } catch (error) {
-        lastError = this.failedAttempt(request.context, attempt, error, request.targets.length);
+        lastError = this.failedAttempt(request.context, attempt, error);
         if (!lastError.retriable) break;
       }
     }
@@ -131,7 +133,7 @@ export class ProviderRouter {
       try {
         first = await iterator.next();
       } catch (error) {
-        lastError = this.failedAttempt(request.context, attempt, error, request.targets.length);
+        lastError = this.failedAttempt(request.context, attempt, error);
         if (!lastError.retriable) break;
         continue;
       }
@@ -174,12 +176,13 @@ export class ProviderRouter {
 
   private *attempts(targets: readonly RouteTarget[]): Generator<Attempt> {
     const config = this.config.current();
-    let number = 0;
-    for (const target of targets) {
+    // A target whose provider is not configured is skipped, so it is not a fall-back either.
+    const runnable = targets.flatMap((target) => {
       const adapter = this.registry.get(config, target.provider);
-      if (!adapter) continue;
-      number += 1;
-      yield { number, target, adapter, started: monotonicMs() };
+      return adapter ? [{ target, adapter }] : [];
+    });
+    for (const [index, { target, adapter }] of runnable.entries()) {
+      yield { number: index + 1, of: runnable.length, target, adapter, started: monotonicMs() };
     }
   }
 
@@ -187,13 +190,12 @@ export class ProviderRouter {
     context: RequestContext | undefined,
     attempt: Attempt,
     error: unknown,
-    targetCount: number,
   ): ProviderError {
     const failure =
       error instanceof ProviderError
         ? error
         : new ProviderError('connection', 'provider call failed');
-    const fellBack = failure.retriable && attempt.number < targetCount;
+    const fellBack = failure.retriable && attempt.number < attempt.of;
     this.recordAttempt(context, attempt, failure.status, failure.errorClass, fellBack);
     return failure;
   }

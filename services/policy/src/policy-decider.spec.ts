@@ -1,0 +1,311 @@
+import {
+  AuthorizeOutcome,
+  type AuthorizeRequest,
+  type Envelope,
+  PrincipalKind,
+} from '@aigw/contracts';
+import { type CompiledConfig, type ConfigSource, parseConfig } from '@aigw/config';
+import { sha256Hex } from '@aigw/core';
+import { type EventPublisher } from '@aigw/events';
+import { describe, expect, it } from 'vitest';
+import { PolicyDecider } from './policy-decider';
+
+const aliceKey = 'alice-key';
+const botKey = 'bot-key';
+const strangerKey = 'stranger-key';
+
+const configYaml = `version: 1
+providers:
+  primary: { type: mock }
+  backup: { type: mock }
+endpoints:
+  chat:
+    targets:
+      - { provider: primary, model: big-model, weight: 2 }
+      - { provider: backup, model: small-model }
+    guardrails: { request: [pii-mask], response: [pii-block] }
+    allow: { groups: [developers] }
+  batch:
+    targets: [{ provider: backup, model: small-model }]
+    allow: { principals: [ci-bot] }
+  locked:
+    targets: [{ provider: primary, model: big-model }]
+principals:
+  alice: { groups: [developers], roles: [admin] }
+  ci-bot: { kind: service }
+  stranger: { groups: [sales] }
+keys:
+  - { sha256: ${sha256Hex(aliceKey)}, principal: alice }
+  - { sha256: ${sha256Hex(botKey)}, principal: ci-bot }
+  - { sha256: ${sha256Hex(strangerKey)}, principal: stranger }
+guardrails:
+  pii-mask: { type: pii, action: mask }
+  pii-block: { type: pii, action: block }
+`;
+
+/** Keeps every published envelope in memory. */
+class CollectingPublisher implements EventPublisher {
+  readonly envelopes: Envelope[] = [];
+
+  publish(envelope: Envelope): void {
+    this.envelopes.push(envelope);
+  }
+
+  async flush(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}
+
+class SwappableConfigSource implements ConfigSource {
+  constructor(public config: CompiledConfig) {}
+
+  current(): CompiledConfig {
+    return this.config;
+  }
+}
+
+function setup(yaml = configYaml) {
+  const events = new CollectingPublisher();
+  const source = new SwappableConfigSource(parseConfig(yaml, 'policy.yaml', {}));
+  const decider = new PolicyDecider(source, events);
+  return { events, source, decider };
+}
+
+function request(key: string, endpoint: string): AuthorizeRequest {
+  return {
+    requestId: `req-${endpoint}`,
+    traceId: 'trace-1',
+    credentialSha256: sha256Hex(key),
+    endpoint,
+    operation: 'chat.completions',
+    tags: { team: 'search' },
+  };
+}
+
+describe('PolicyDecider.authorize', () => {
+  it('allows a principal by group, with the route plan in target order and the guardrails', () => {
+    const { decider } = setup();
+
+    const response = decider.authorize(request(aliceKey, 'chat'));
+
+    expect(response.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_ALLOWED);
+    expect(response.reason).toBe('');
+    expect(response.principal).toMatchObject({ id: 'alice', groups: ['developers'] });
+    expect(response.routePlan).toEqual({
+      endpoint: 'chat',
+      targets: [
+        { provider: 'primary', model: 'big-model', weight: 2 },
+        { provider: 'backup', model: 'small-model', weight: 1 },
+      ],
+    });
+    expect(response.guardrailPlan).toEqual({ request: ['pii-mask'], response: ['pii-block'] });
+  });
+
+  it('allows a principal listed by name', () => {
+    const { decider } = setup();
+
+    const response = decider.authorize(request(botKey, 'batch'));
+
+    expect(response.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_ALLOWED);
+    expect(response.principal).toMatchObject({
+      id: 'ci-bot',
+      kind: PrincipalKind.PRINCIPAL_KIND_SERVICE,
+    });
+    expect(response.routePlan?.targets.map((target) => target.model)).toEqual(['small-model']);
+  });
+
+  it('denies a principal that is on neither allow-list, and gives no plan', () => {
+    const { decider } = setup();
+
+    const byGroup = decider.authorize(request(strangerKey, 'chat'));
+    const byName = decider.authorize(request(aliceKey, 'batch'));
+
+    expect(byGroup).toEqual({
+      outcome: AuthorizeOutcome.AUTHORIZE_OUTCOME_DENIED,
+      reason: 'principal "stranger" may not use endpoint "chat"',
+      principal: expect.objectContaining({ id: 'stranger' }),
+      routePlan: undefined,
+      guardrailPlan: undefined,
+    });
+    expect(byName.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_DENIED);
+  });
+
+  it('denies everyone, admins included, on an endpoint with empty allow-lists', () => {
+    const { decider } = setup();
+
+    for (const key of [aliceKey, botKey, strangerKey]) {
+      expect(decider.authorize(request(key, 'locked')).outcome).toBe(
+        AuthorizeOutcome.AUTHORIZE_OUTCOME_DENIED,
+      );
+    }
+  });
+
+  it('answers unauthenticated for an unknown or missing key, before looking at the endpoint', () => {
+    const { decider } = setup();
+
+    const unknown = decider.authorize(request('not-a-key', 'chat'));
+    const missing = decider.authorize({ ...request(aliceKey, 'nope'), credentialSha256: '' });
+
+    expect(unknown).toEqual({
+      outcome: AuthorizeOutcome.AUTHORIZE_OUTCOME_UNAUTHENTICATED,
+      reason: 'unknown or missing key',
+      principal: undefined,
+      routePlan: undefined,
+      guardrailPlan: undefined,
+    });
+    expect(missing.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_UNAUTHENTICATED);
+  });
+
+  it('does not accept the raw key in place of its hash', () => {
+    const { decider } = setup();
+
+    const response = decider.authorize({
+      ...request(aliceKey, 'chat'),
+      credentialSha256: aliceKey,
+    });
+
+    expect(response.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_UNAUTHENTICATED);
+  });
+
+  it('answers unknown endpoint, naming it, for a known principal', () => {
+    const { decider } = setup();
+
+    const response = decider.authorize(request(aliceKey, 'gpt-5'));
+
+    expect(response.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT);
+    expect(response.reason).toBe('no endpoint named "gpt-5"');
+    expect(response.principal?.id).toBe('alice');
+    expect(response.routePlan).toBeUndefined();
+  });
+
+  it('decides with the config in force at the time of the request', () => {
+    const { decider, source } = setup();
+    expect(decider.authorize(request(strangerKey, 'chat')).outcome).toBe(
+      AuthorizeOutcome.AUTHORIZE_OUTCOME_DENIED,
+    );
+
+    source.config = parseConfig(
+      configYaml.replace('allow: { groups: [developers] }', 'allow: { groups: [sales] }'),
+      'policy.yaml',
+      {},
+    );
+
+    expect(decider.authorize(request(strangerKey, 'chat')).outcome).toBe(
+      AuthorizeOutcome.AUTHORIZE_OUTCOME_ALLOWED,
+    );
+    expect(decider.authorize(request(aliceKey, 'chat')).outcome).toBe(
+      AuthorizeOutcome.AUTHORIZE_OUTCOME_DENIED,
+    );
+  });
+});
+
+describe('policy.decided events', () => {
+  it('publishes one event per decision with its name, the principal and the request context', () => {
+    const { decider, events } = setup();
+
+    decider.authorize(request(aliceKey, 'chat'));
+    decider.authorize(request(strangerKey, 'chat'));
+    decider.authorize(request('not-a-key', 'chat'));
+    decider.authorize(request(aliceKey, 'gpt-5'));
+
+    expect(events.envelopes).toHaveLength(4);
+    for (const envelope of events.envelopes) {
+      expect(envelope).toMatchObject({
+        type: 'policy.decided',
+        service: 'policy',
+        traceId: 'trace-1',
+        tags: { team: 'search' },
+        schemaVersion: 1,
+      });
+    }
+    expect(
+      events.envelopes.map((envelope) => [
+        envelope.payload?.$case === 'policyDecided' ? envelope.payload.value.decision : '',
+        envelope.principal?.id,
+        envelope.endpoint,
+        envelope.requestId,
+      ]),
+    ).toEqual([
+      ['allowed', 'alice', 'chat', 'req-chat'],
+      ['denied', 'stranger', 'chat', 'req-chat'],
+      ['unauthenticated', undefined, 'chat', 'req-chat'],
+      ['unknown_endpoint', 'alice', 'gpt-5', 'req-gpt-5'],
+    ]);
+  });
+
+  it('records the chosen targets for an allowed request and the reason for a refusal', () => {
+    const { decider, events } = setup();
+
+    decider.authorize(request(aliceKey, 'chat'));
+    decider.authorize(request(strangerKey, 'chat'));
+
+    const [allowed, denied] = events.envelopes.map((envelope) =>
+      envelope.payload?.$case === 'policyDecided' ? envelope.payload.value : undefined,
+    );
+    expect(allowed).toMatchObject({
+      decision: 'allowed',
+      reason: '',
+      targets: ['primary/big-model', 'backup/small-model'],
+    });
+    expect(allowed!.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(denied).toMatchObject({
+      decision: 'denied',
+      reason: 'principal "stranger" may not use endpoint "chat"',
+      targets: [],
+    });
+  });
+});
+
+describe('PolicyDecider.listEndpoints', () => {
+  it('lists only the endpoints the principal may use', () => {
+    const { decider, source } = setup();
+    const created = Math.floor(source.config.loadedAt.getTime() / 1000);
+
+    const alice = decider.listEndpoints({ credentialSha256: sha256Hex(aliceKey) });
+    const bot = decider.listEndpoints({ credentialSha256: sha256Hex(botKey) });
+    const stranger = decider.listEndpoints({ credentialSha256: sha256Hex(strangerKey) });
+
+    expect(alice).toEqual({
+      authenticated: true,
+      endpoints: [{ name: 'chat', kind: 'chat', created }],
+    });
+    expect(bot.endpoints.map((endpoint) => endpoint.name)).toEqual(['batch']);
+    expect(stranger).toEqual({ authenticated: true, endpoints: [] });
+  });
+
+  it('lists nothing for an unknown key', () => {
+    const { decider, events } = setup();
+
+    expect(decider.listEndpoints({ credentialSha256: sha256Hex('guess') })).toEqual({
+      authenticated: false,
+      endpoints: [],
+    });
+    expect(events.envelopes).toEqual([]);
+  });
+});
+
+describe('PolicyDecider.authenticate', () => {
+  it('returns the principal of a known key', () => {
+    const { decider } = setup();
+
+    expect(decider.authenticate({ credentialSha256: sha256Hex(aliceKey) })).toEqual({
+      authenticated: true,
+      principal: {
+        id: 'alice',
+        kind: PrincipalKind.PRINCIPAL_KIND_USER,
+        groups: ['developers'],
+        roles: ['admin'],
+        tags: {},
+      },
+    });
+  });
+
+  it('rejects an unknown key without a principal', () => {
+    const { decider } = setup();
+
+    expect(decider.authenticate({ credentialSha256: sha256Hex('guess') })).toEqual({
+      authenticated: false,
+      principal: undefined,
+    });
+  });
+});
