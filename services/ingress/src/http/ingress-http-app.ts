@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyError, type FastifyReply } from 'fastify';
 import { GatewayError, GatewayErrorCode, type Logger } from '@aigw/core';
+import { MalformedJsonBody } from '../pipeline/malformed-json-body';
 import { sendOpenAiError } from './error-response';
 
 function codeForStatus(status: number): GatewayErrorCode {
@@ -61,6 +62,26 @@ function toGatewayError(exception: unknown, logger: Logger): GatewayError {
   return new GatewayError(GatewayErrorCode.Internal, 'The gateway failed to handle the request.');
 }
 
+/**
+ * JSON bodies are parsed with Fastify's own parser (it refuses __proto__ / constructor
+ * poisoning), but a body that does not parse reaches the route as MalformedJsonBody: the
+ * pipeline then answers 400 and records the failed request like any other.
+ */
+function useLenientJsonParser(adapter: FastifyAdapter, bodyLimit: number): void {
+  const fastify = adapter.getInstance();
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit },
+    (request, body, done) => {
+      void parseJson(request, body.toString(), (error, value) =>
+        done(null, error ? new MalformedJsonBody() : value),
+      );
+    },
+  );
+}
+
 export interface IngressHttpOptions {
   readonly bodyLimitBytes: number;
   readonly logger: Logger;
@@ -78,9 +99,10 @@ export async function createIngressHttpApp(
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
   });
+  useLenientJsonParser(adapter, options.bodyLimitBytes);
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     logger: ['error', 'warn'],
-    bodyParser: true,
+    bodyParser: false,
   });
   app.useGlobalFilters(new OpenAiErrorFilter(options.logger));
   return app;

@@ -23,6 +23,7 @@ import {
   chatTextParts,
 } from '@aigw/llm-api';
 import { type IngressClients } from './ingress-clients';
+import { MalformedJsonBody } from './malformed-json-body';
 import { parseRequestTags } from './request-tags';
 
 const serviceName = 'ingress';
@@ -348,6 +349,9 @@ function isStreaming(body: unknown): boolean {
 }
 
 function validateRequest(body: unknown): ChatCompletionRequest {
+  if (body instanceof MalformedJsonBody) {
+    throw new GatewayError(GatewayErrorCode.InvalidJson, 'The request body is not valid JSON.');
+  }
   const parsed = chatCompletionRequestSchema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
