@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type ConfigSource, loadConfigFile, StaticConfigSource } from '@aigw/config';
 import { createLogger, type Logger } from '@aigw/core';
-import { createKafkaEventPublisher, type EventPublisher } from '@aigw/events';
+import { createKafkaEventPublisher, ensureTopics, type EventPublisher } from '@aigw/events';
 
 /** What a service process gets from its host: config, logger and the event log. */
 export interface ServiceRuntime {
@@ -27,6 +27,11 @@ export function createClusterRuntime(service: string): ServiceRuntime {
   if (!kafka) {
     throw new Error('cluster mode needs runtime.kafka.brokers in the config');
   }
+  // Create the topics with their partitions and retention before anything auto-creates them
+  // with broker defaults; in the background, since publishing spools until Kafka answers.
+  ensureTopics(kafka.brokers, `${kafka.client_id}-${service}-admin`, undefined, { logger }).catch(
+    (error: unknown) => logger.warn('could not ensure Kafka topics yet', { error }),
+  );
   const events = createKafkaEventPublisher({
     brokers: kafka.brokers,
     clientId: `${kafka.client_id}-${service}`,
