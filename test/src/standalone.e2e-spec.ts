@@ -179,7 +179,7 @@ describe('standalone gateway (one process, embedded log and chDB)', () => {
     const cli = await runToEnd(process.execPath, [
       'services/standalone/bin/aigw.js',
       'sql',
-      `SELECT endpoint, provider, model, status, prompt_tokens > 0 AS has_tokens, tags['team'] AS team FROM requests FINAL WHERE tags['run'] = '${runTag}' AND status = 200 ORDER BY time`,
+      `SELECT endpoint, provider, model, status, prompt_tokens > 0 AS has_tokens, tags['team'] AS team, toString(cost_usd) AS cost FROM requests FINAL WHERE tags['run'] = '${runTag}' AND status = 200 ORDER BY time`,
       '--url',
       baseUrl,
       '--key',
@@ -200,6 +200,8 @@ describe('standalone gateway (one process, embedded log and chDB)', () => {
         team: 'search',
       });
       expect(Number(row['status'])).toBe(200);
+      // gpt-4o-mini is in the built-in price table: a real dollar amount, not null or 0.
+      expect(Number(row['cost'])).toBeGreaterThan(0);
     }
   });
 });

@@ -11,7 +11,10 @@ const names = z
   .transform((entries) => new Set(Object.keys(entries)));
 const referencesSchema = z.object({
   providers: names,
-  guardrails: names,
+  guardrails: z
+    .record(z.string(), z.object({ stage: text }).catch({ stage: undefined }))
+    .catch({})
+    .transform((entries) => new Map(Object.entries(entries))),
   principals: z.record(z.string(), z.object({ groups: texts }).catch({ groups: [] })).catch({}),
   endpoints: z
     .record(
@@ -60,10 +63,20 @@ export function checkReferences(document: unknown): ConfigIssue[] {
     });
     for (const stage of ['request', 'response'] as const) {
       endpoint.guardrails[stage].forEach((guardrail, index) => {
-        if (guardrail !== undefined && !config.guardrails.has(guardrail)) {
+        if (guardrail === undefined) return;
+        const path = `endpoints.${endpointName}.guardrails.${stage}.${index}`;
+        const defined = config.guardrails.get(guardrail);
+        if (!defined) {
+          issues.push({ path, message: `unknown guardrail "${guardrail}"` });
+        } else if (
+          defined.stage !== undefined &&
+          defined.stage !== 'both' &&
+          defined.stage !== stage
+        ) {
+          // A guardrail scoped to one stage (e.g. prompt injection on requests) is refused on the other.
           issues.push({
-            path: `endpoints.${endpointName}.guardrails.${stage}.${index}`,
-            message: `unknown guardrail "${guardrail}"`,
+            path,
+            message: `guardrail "${guardrail}" is for the ${defined.stage} stage only`,
           });
         }
       });

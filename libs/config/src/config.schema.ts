@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { customPatternProblem, piiEntityTypes, secretTypes } from '@aigw/guardrails';
+import { pricingSchema, providerReliabilityFields, targetRoutingFields } from './routing.schema';
 
 const name = z
   .string()
@@ -9,6 +11,7 @@ const mockProvider = z.strictObject({
   type: z.literal('mock'),
   /** Artificial delay before answering, for demos and tests. */
   latency_ms: z.number().int().min(0).max(60_000).default(0),
+  ...providerReliabilityFields,
 });
 
 const openAiProvider = z.strictObject({
@@ -16,14 +19,31 @@ const openAiProvider = z.strictObject({
   base_url: z.url({ protocol: /^https?$/ }),
   api_key: z.string().min(1).optional(),
   timeout_ms: z.number().int().min(1).max(600_000).default(60_000),
+  ...providerReliabilityFields,
 });
 
-export const providerSchema = z.discriminatedUnion('type', [mockProvider, openAiProvider]);
+/** Anthropic Messages API; requests are translated from and to OpenAI chat format. */
+const anthropicProvider = z.strictObject({
+  type: z.literal('anthropic'),
+  base_url: z.url({ protocol: /^https?$/ }).default('https://api.anthropic.com'),
+  api_key: z.string().min(1).optional(),
+  /** Sent as the `anthropic-version` header. */
+  anthropic_version: z.string().min(1).default('2023-06-01'),
+  timeout_ms: z.number().int().min(1).max(600_000).default(60_000),
+  ...providerReliabilityFields,
+});
+
+export const providerSchema = z.discriminatedUnion('type', [
+  mockProvider,
+  openAiProvider,
+  anthropicProvider,
+]);
 
 const target = z.strictObject({
   provider: name,
   model: z.string().min(1),
   weight: z.number().int().min(1).max(1000).default(1),
+  ...targetRoutingFields,
 });
 
 const endpoint = z.strictObject({
@@ -58,16 +78,59 @@ const apiKey = z.strictObject({
   name: z.string().max(200).optional(),
 });
 
+/**
+ * Where a guardrail may be listed: under an endpoint's request list, response list, or both
+ * (the default when absent).
+ */
+const guardrailStage = z.enum(['request', 'response', 'both']).optional();
+
+/** A custom entity: its name becomes the placeholder type (`employee_id` → `[EMPLOYEE_ID_1]`). */
+const customEntity = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower snake case, 1-32 characters'),
+    pattern: z.string().min(1),
+    ignore_case: z.boolean().default(false),
+  })
+  .superRefine((entity, context) => {
+    // Compiled here once so a bad pattern is a config error with its path, never a crash later.
+    const problem = customPatternProblem(entity.pattern, entity.ignore_case);
+    if (problem) context.addIssue({ code: 'custom', path: ['pattern'], message: problem });
+  });
+
 const piiGuardrail = z.strictObject({
   type: z.literal('pii'),
-  action: z.enum(['mask', 'block']).default('mask'),
-  entities: z
-    .array(z.enum(['email', 'phone']))
-    .min(1)
-    .default(['email', 'phone']),
+  stage: guardrailStage,
+  action: z.enum(['mask', 'block', 'log']).default('mask'),
+  entities: z.array(z.enum(piiEntityTypes)).min(1).default(['email', 'phone']),
+  custom: z.array(customEntity).optional(),
 });
 
-export const guardrailSchema = z.discriminatedUnion('type', [piiGuardrail]);
+const secretsGuardrail = z.strictObject({
+  type: z.literal('secrets'),
+  stage: guardrailStage,
+  action: z.enum(['block', 'mask', 'log']).default('block'),
+  /** Built-in token and key formats to look for; all by default. */
+  detectors: z.array(z.enum(secretTypes)).default([...secretTypes]),
+  /** Terms that must never leave the company (code names, customers); case-insensitive. */
+  never_send: z.array(z.string().trim().min(1).max(200)).default([]),
+  /** Document classification markers, e.g. "CONFIDENTIAL – INTERNAL"; case-insensitive. */
+  markers: z.array(z.string().trim().min(1).max(200)).default([]),
+  custom: z.array(customEntity).optional(),
+});
+
+const promptInjectionGuardrail = z.strictObject({
+  type: z.literal('prompt_injection'),
+  stage: guardrailStage,
+  action: z.enum(['block', 'log']).default('block'),
+  /** Heuristic score (0-1) at or above which a text counts as an injection attempt. */
+  threshold: z.number().gt(0).max(1).default(0.5),
+});
+
+export const guardrailSchema = z.discriminatedUnion('type', [
+  piiGuardrail,
+  secretsGuardrail,
+  promptInjectionGuardrail,
+]);
 
 const mcpConnection = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
@@ -140,6 +203,7 @@ export const configSchema = z.strictObject({
   principals: z.record(name, principal).default({}),
   keys: z.array(apiKey).default([]),
   guardrails: z.record(name, guardrailSchema).default({}),
+  pricing: pricingSchema,
   mcp: z
     .strictObject({ connections: z.record(name, mcpConnection).default({}) })
     .default({ connections: {} }),

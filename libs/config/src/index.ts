@@ -1,4 +1,5 @@
 export * from './config.schema';
+export * from './routing.schema';
 export * from './config-error';
 export * from './compiled-config';
 export * from './config-loader';

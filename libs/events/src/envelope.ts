@@ -15,6 +15,7 @@ const typeNames: { [K in EventPayload['$case']]: string } = {
   requestCompleted: 'request.completed',
   requestFailed: 'request.failed',
   mcpCalled: 'mcp.called',
+  costUnknown: 'cost.unknown',
 };
 
 /** Dotted event type of a payload, e.g. "request.completed". */
@@ -61,6 +62,7 @@ export function topicsFor(envelope: Envelope): readonly string[] {
     case 'providerAttempted':
     case 'requestCompleted':
     case 'requestFailed':
+    case 'costUnknown':
       return [Topics.lifecycle.name];
   }
 }

@@ -1,11 +1,17 @@
+/** What a guardrail does when it finds something. */
+export type GuardrailAction = 'mask' | 'block' | 'log';
+
 /** What one guardrail concluded about a set of texts. Never carries the detected values. */
 export interface GuardrailOutcome {
   readonly guardrail: string;
   readonly verdict: 'passed' | 'masked' | 'blocked';
-  readonly action: string;
+  readonly action: GuardrailAction;
   /** Texts that changed, by index into the input; only when masked. */
   readonly maskedTexts: ReadonlyMap<number, string>;
+  /** Counts by entity type; with action `log` these are reported while the verdict passes. */
   readonly entities: ReadonlyMap<string, number>;
+  /** Risk score in [0, 1] for scoring guardrails (prompt injection). */
+  readonly score?: number;
 }
 
 /** A guardrail compiled from config once; evaluate is called per request. */

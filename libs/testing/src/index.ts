@@ -5,3 +5,7 @@ export { estimateMockTokens } from './openai-mock/mock-tokens';
 export { mockEmbedding } from './openai-mock/embedding-builder';
 export type { MockChatRequest, MockChatMessage } from './openai-mock/openai-request.schema';
 export type { OpenAiErrorBody } from './openai-mock/openai-error-body';
+export * from './anthropic-mock/anthropic-mock-server';
+export * from './anthropic-mock/anthropic-mock.types';
+export type { MockMessagesRequest } from './anthropic-mock/anthropic-request.schema';
+export type { AnthropicMockErrorBody } from './anthropic-mock/anthropic-error-body';

@@ -1,10 +1,43 @@
 import { type CompiledConfig, type GuardrailConfig } from '@aigw/config';
-import { type Guardrail, PiiGuardrail } from '@aigw/guardrails';
+import {
+  type CustomEntityPattern,
+  type Guardrail,
+  PiiGuardrail,
+  PromptInjectionGuardrail,
+  SecretsGuardrail,
+} from '@aigw/guardrails';
+
+function customEntities(
+  custom: readonly { name: string; pattern: string; ignore_case: boolean }[] = [],
+): CustomEntityPattern[] {
+  return custom.map((entity) => ({
+    name: entity.name,
+    pattern: entity.pattern,
+    ignoreCase: entity.ignore_case,
+  }));
+}
 
 function compileGuardrail(name: string, config: GuardrailConfig): Guardrail {
   switch (config.type) {
     case 'pii':
-      return new PiiGuardrail(name, { action: config.action, entities: config.entities });
+      return new PiiGuardrail(name, {
+        action: config.action,
+        entities: config.entities,
+        custom: customEntities(config.custom),
+      });
+    case 'secrets':
+      return new SecretsGuardrail(name, {
+        action: config.action,
+        types: config.detectors,
+        neverSend: config.never_send,
+        markers: config.markers,
+        custom: customEntities(config.custom),
+      });
+    case 'prompt_injection':
+      return new PromptInjectionGuardrail(name, {
+        action: config.action,
+        threshold: config.threshold,
+      });
   }
 }
 

@@ -4,6 +4,7 @@ import { EVENT_PUBLISHER } from '@aigw/runtime';
 import { AdminController } from './http/admin.controller';
 import { ChatCompletionsController } from './http/chat-completions.controller';
 import { HealthController } from './http/health.controller';
+import { MessagesController } from './http/messages.controller';
 import { ModelsController } from './http/models.controller';
 import { IngressReadiness } from './ingress-readiness';
 import { INGRESS_CLIENTS } from './ingress.tokens';
@@ -21,7 +22,13 @@ export class IngressModule {
     return {
       module: IngressModule,
       imports: options.imports ?? [],
-      controllers: [ChatCompletionsController, ModelsController, AdminController, HealthController],
+      controllers: [
+        ChatCompletionsController,
+        MessagesController,
+        ModelsController,
+        AdminController,
+        HealthController,
+      ],
       providers: [
         { provide: INGRESS_CLIENTS, ...options.clients },
         { provide: IngressReadiness, useValue: new IngressReadiness() },

@@ -61,6 +61,7 @@ export class PolicyDecider {
             provider: target.provider,
             model: target.model,
             weight: target.weight,
+            priority: target.priority,
           })),
         },
         guardrailPlan: {

@@ -9,7 +9,13 @@ import {
 } from '@aigw/contracts';
 import { parseConfig, StaticConfigSource } from '@aigw/config';
 import { type EventPublisher } from '@aigw/events';
-import { estimateMockTokens, freePort, type OpenAiMock, startOpenAiMock } from '@aigw/testing';
+import {
+  estimateMockTokens,
+  freePort,
+  type OpenAiMock,
+  type OpenAiMockFault,
+  startOpenAiMock,
+} from '@aigw/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderRouter } from './provider-router';
 
@@ -57,11 +63,19 @@ const mockUsage = {
   reasoningTokens: 0,
 };
 
-const target = (provider: string, model: string): RouteTarget => ({ provider, model, weight: 1 });
+const target = (provider: string, model: string, priority?: number): RouteTarget => ({
+  provider,
+  model,
+  weight: 1,
+  priority,
+});
 const primary = target('primary', 'gpt-primary');
 const secondary = target('secondary', 'gpt-secondary');
 const impatient = target('impatient', 'gpt-primary');
 const unreachable = target('unreachable', 'gpt-nowhere');
+
+// gpt-primary is priced by `pricing.models` at $1000 / $2000 per 1M tokens: cents per token.
+const primaryCost = String((mockUsage.promptTokens + 2 * mockUsage.completionTokens) / 1000);
 
 function routeRequest(targets: RouteTarget[], body: Record<string, unknown> = {}): RouteRequest {
   return {
@@ -105,6 +119,7 @@ describe('ProviderRouter against OpenAI mocks', () => {
   let secondaryMock: OpenAiMock;
   let router: ProviderRouter;
   let events: CollectingPublisher;
+  let configSource: StaticConfigSource;
 
   beforeAll(async () => {
     primaryMock = await startOpenAiMock({ apiKey: primaryKey });
@@ -131,12 +146,15 @@ providers:
     type: openai
     base_url: http://127.0.0.1:${closedPort}/v1
     timeout_ms: 5000
+pricing:
+  models:
+    gpt-primary: { input: "1000", output: "2000" }
 `,
       'router.int-spec.yaml',
       { PRIMARY_KEY: primaryKey },
     );
     events = new CollectingPublisher();
-    router = new ProviderRouter(new StaticConfigSource(config), events);
+    configSource = new StaticConfigSource(config);
   });
 
   afterAll(async () => {
@@ -148,6 +166,8 @@ providers:
     primaryMock.reset();
     secondaryMock.reset();
     events.envelopes.length = 0;
+    // Circuit breakers live per router process: a fresh router per test starts them closed.
+    router = new ProviderRouter(configSource, events);
   });
 
   describe('complete', () => {
@@ -161,6 +181,7 @@ providers:
         attempts: 1,
         usage: mockUsage,
         error: undefined,
+        costUsd: primaryCost,
       });
       const body = JSON.parse(response.body.toString('utf8')) as {
         model: string;
@@ -181,6 +202,8 @@ providers:
           latencyMs: expect.any(Number),
           errorClass: '',
           fellBack: false,
+          retried: false,
+          backoffMs: 0,
         },
       ]);
     });
@@ -189,42 +212,64 @@ providers:
       { status: 429, errorClass: 'rate_limited' },
       { status: 500, errorClass: 'upstream_5xx' },
       { status: 503, errorClass: 'upstream_5xx' },
-    ])('falls back to the next target on HTTP $status', async ({ status, errorClass }) => {
-      primaryMock.script({ kind: 'status', status });
+    ])(
+      'retries the target once, then falls back to the next on HTTP $status',
+      async ({ status, errorClass }) => {
+        primaryMock.script({ kind: 'status', status }, { kind: 'status', status });
+
+        const response = await router.complete(routeRequest([primary, secondary]));
+
+        expect(response).toMatchObject({
+          status: 200,
+          provider: 'secondary',
+          model: 'gpt-secondary',
+          attempts: 3,
+          usage: mockUsage,
+        });
+        expect(primaryMock.chatRequests()).toHaveLength(2);
+        expect(secondaryMock.chatRequests()[0]).toMatchObject({ model: 'gpt-secondary' });
+        expect(events.attempts()).toMatchObject([
+          { attempt: 1, provider: 'primary', status, errorClass, retried: true, fellBack: false },
+          { attempt: 2, provider: 'primary', status, errorClass, retried: false, fellBack: true },
+          { attempt: 3, provider: 'secondary', status: 200, errorClass: '', fellBack: false },
+        ]);
+        // Default backoff: jittered between 50 and 100 ms before the second try.
+        expect(events.attempts()[0]!.backoffMs).toBeGreaterThanOrEqual(50);
+        expect(events.attempts()[0]!.backoffMs).toBeLessThanOrEqual(100);
+      },
+    );
+
+    it('serves from the same target when its retry succeeds', async () => {
+      primaryMock.script({ kind: 'status', status: 503 });
 
       const response = await router.complete(routeRequest([primary, secondary]));
 
-      expect(response).toMatchObject({
-        status: 200,
-        provider: 'secondary',
-        model: 'gpt-secondary',
-        attempts: 2,
-        usage: mockUsage,
-      });
-      expect(secondaryMock.chatRequests()[0]).toMatchObject({ model: 'gpt-secondary' });
+      expect(response).toMatchObject({ status: 200, provider: 'primary', attempts: 2 });
+      expect(secondaryMock.requests).toHaveLength(0);
       expect(events.attempts()).toMatchObject([
-        { attempt: 1, provider: 'primary', status, errorClass, fellBack: true },
-        { attempt: 2, provider: 'secondary', status: 200, errorClass: '', fellBack: false },
+        { attempt: 1, provider: 'primary', status: 503, retried: true, fellBack: false },
+        { attempt: 2, provider: 'primary', status: 200, retried: false, fellBack: false },
       ]);
     });
 
     it('falls back when nothing listens on the first target', async () => {
       const response = await router.complete(routeRequest([unreachable, secondary]));
 
-      expect(response).toMatchObject({ status: 200, provider: 'secondary', attempts: 2 });
+      expect(response).toMatchObject({ status: 200, provider: 'secondary', attempts: 3 });
       expect(events.attempts()).toMatchObject([
+        { attempt: 1, provider: 'unreachable', status: 0, errorClass: 'connection', retried: true },
         {
-          attempt: 1,
+          attempt: 2,
           provider: 'unreachable',
           status: 0,
           errorClass: 'connection',
           fellBack: true,
         },
-        { attempt: 2, provider: 'secondary', status: 200, fellBack: false },
+        { attempt: 3, provider: 'secondary', status: 200, fellBack: false },
       ]);
     });
 
-    it('falls back when the first target does not answer within its timeout', async () => {
+    it('falls back without a retry when the first target does not answer within its timeout', async () => {
       primaryMock.script({ kind: 'hang' });
       const started = Date.now();
 
@@ -233,7 +278,14 @@ providers:
       expect(response).toMatchObject({ status: 200, provider: 'secondary', attempts: 2 });
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(events.attempts()).toMatchObject([
-        { attempt: 1, provider: 'impatient', status: 0, errorClass: 'timeout', fellBack: true },
+        {
+          attempt: 1,
+          provider: 'impatient',
+          status: 0,
+          errorClass: 'timeout',
+          retried: false,
+          fellBack: true,
+        },
         { attempt: 2, provider: 'secondary', status: 200, fellBack: false },
       ]);
     });
@@ -263,30 +315,40 @@ providers:
     });
 
     it('reports the last failure when every target failed, without a fall-back on the last', async () => {
-      primaryMock.script({ kind: 'status', status: 429 });
-      secondaryMock.script({ kind: 'status', status: 429 });
+      const limited = { kind: 'status', status: 429 } as const;
+      primaryMock.script(limited, limited);
+      secondaryMock.script(limited, limited);
 
       const response = await router.complete(routeRequest([primary, secondary]));
 
       expect(response).toMatchObject({
-        attempts: 2,
+        attempts: 4,
         error: { code: 'rate_limited', httpStatus: 429 },
+        costUsd: '',
       });
       expect(response.body).toHaveLength(0);
-      expect(events.attempts().map((attempt) => attempt.fellBack)).toEqual([true, false]);
+      expect(
+        events.attempts().map((attempt) => [attempt.provider, attempt.retried, attempt.fellBack]),
+      ).toEqual([
+        ['primary', true, false],
+        ['primary', false, true],
+        ['secondary', true, false],
+        ['secondary', false, false],
+      ]);
     });
 
     it('skips a target whose provider is not configured, and does not count it as a fall-back', async () => {
-      primaryMock.script({ kind: 'status', status: 500 });
+      primaryMock.script({ kind: 'status', status: 500 }, { kind: 'status', status: 500 });
 
       const response = await router.complete(routeRequest([primary, target('retired', 'gpt-old')]));
 
       expect(response).toMatchObject({
-        attempts: 1,
+        attempts: 2,
         error: { code: 'upstream_unavailable', httpStatus: 502 },
       });
       expect(events.attempts()).toMatchObject([
-        { attempt: 1, provider: 'primary', errorClass: 'upstream_5xx', fellBack: false },
+        { attempt: 1, provider: 'primary', errorClass: 'upstream_5xx', retried: true },
+        { attempt: 2, provider: 'primary', errorClass: 'upstream_5xx', fellBack: false },
       ]);
     });
   });
@@ -302,7 +364,7 @@ providers:
       });
       expect(textOf(chunks)).toBe(echo);
       expect(chunks.at(-1)).toEqual({
-        kind: { $case: 'end', value: { usage: mockUsage, error: undefined } },
+        kind: { $case: 'end', value: { usage: mockUsage, error: undefined, costUsd: primaryCost } },
       });
       // The router asked for usage itself; the usage-only chunk is not the client's.
       expect(primaryMock.chatRequests()[0]).toMatchObject({
@@ -333,7 +395,7 @@ providers:
       });
       expect(chunks.at(-1)?.kind).toEqual({
         $case: 'end',
-        value: { usage: mockUsage, error: undefined },
+        value: { usage: mockUsage, error: undefined, costUsd: primaryCost },
       });
     });
 
@@ -347,26 +409,31 @@ providers:
       },
       { fault: 'a timeout', targets: [impatient, secondary], errorClass: 'timeout' },
     ])('fails over before the first chunk on $fault', async ({ targets, errorClass }) => {
-      if (errorClass === 'rate_limited') primaryMock.script({ kind: 'status', status: 429 });
-      if (errorClass === 'upstream_5xx') primaryMock.script({ kind: 'status', status: 500 });
+      const fault = (behaviour: OpenAiMockFault) => primaryMock.script(behaviour, behaviour);
+      if (errorClass === 'rate_limited') fault({ kind: 'status', status: 429 });
+      if (errorClass === 'upstream_5xx') fault({ kind: 'status', status: 500 });
       if (errorClass === 'timeout') primaryMock.script({ kind: 'hang' });
+      // Timeouts are not retried on the same target by default; the others are, once.
+      const failedTries = errorClass === 'timeout' ? 1 : 2;
 
       const chunks = await collect(router.stream(routeRequest(targets, { stream: true })));
 
       expect(chunks[0]).toEqual({
         kind: {
           $case: 'start',
-          value: { provider: 'secondary', model: 'gpt-secondary', attempts: 2 },
+          value: { provider: 'secondary', model: 'gpt-secondary', attempts: failedTries + 1 },
         },
       });
       expect(textOf(chunks)).toBe(echo);
       expect(chunks.at(-1)?.kind).toEqual({
         $case: 'end',
-        value: { usage: mockUsage, error: undefined },
+        value: { usage: mockUsage, error: undefined, costUsd: '' },
       });
+      const failed = { provider: targets[0]!.provider, errorClass };
       expect(events.attempts()).toMatchObject([
-        { attempt: 1, provider: targets[0]!.provider, errorClass, fellBack: true },
-        { attempt: 2, provider: 'secondary', status: 200, errorClass: '', fellBack: false },
+        ...(failedTries === 2 ? [{ ...failed, attempt: 1, retried: true, fellBack: false }] : []),
+        { ...failed, attempt: failedTries, retried: false, fellBack: true },
+        { attempt: failedTries + 1, provider: 'secondary', status: 200, fellBack: false },
       ]);
     });
 
@@ -389,6 +456,8 @@ providers:
               message: 'the provider stream ended early (connection)',
               httpStatus: 502,
             },
+            // No usage was reported, so the cost is unknown rather than 0.
+            costUsd: '',
           },
         },
       });
@@ -438,7 +507,7 @@ providers:
     });
 
     it('answers one error chunk when every target failed', async () => {
-      primaryMock.script({ kind: 'status', status: 503 });
+      primaryMock.script({ kind: 'status', status: 503 }, { kind: 'status', status: 503 });
 
       const chunks = await collect(
         router.stream(routeRequest([primary, unreachable], { stream: true })),
@@ -456,9 +525,13 @@ providers:
           },
         },
       ]);
-      expect(events.attempts().map((attempt) => [attempt.errorClass, attempt.fellBack])).toEqual([
-        ['upstream_5xx', true],
-        ['connection', false],
+      expect(
+        events.attempts().map((attempt) => [attempt.errorClass, attempt.retried, attempt.fellBack]),
+      ).toEqual([
+        ['upstream_5xx', true, false],
+        ['upstream_5xx', false, true],
+        ['connection', true, false],
+        ['connection', false, false],
       ]);
     });
   });

@@ -4,114 +4,88 @@ import {
   type RouteChunk,
   type RouteRequest,
   type RouteResponse,
-  type RouteTarget,
   type Usage,
 } from '@aigw/contracts';
-import { type ConfigSource } from '@aigw/config';
-import { GatewayErrorCode, monotonicMs, roundMs } from '@aigw/core';
-import { createEnvelope, type EventPublisher } from '@aigw/events';
+import { type CompiledConfig, type ConfigSource } from '@aigw/config';
+import { GatewayErrorCode, monotonicMs } from '@aigw/core';
+import { type EventPublisher } from '@aigw/events';
 import { type ChatCompletionRequest } from '@aigw/llm-api';
-import { type ProviderAdapter } from './providers/provider-adapter';
+import { RouteCost } from './cost/route-cost';
+import { type ProviderStreamChunk } from './providers/provider-adapter';
 import { ProviderError } from './providers/provider-error';
 import { ProviderRegistry } from './providers/provider-registry';
 import { emptyUsage } from './providers/usage-mapping';
+import { RouteEvents } from './routing/attempt-event';
+import { CircuitBreakers } from './routing/circuit-breaker';
+import { type Candidate, FallbackRunner } from './routing/fallback-runner';
+import { type RandomSource } from './routing/retry-policy';
+import { TargetSettingsResolver } from './routing/target-settings';
 
-const serviceName = 'provider-router';
-
-/** The error a client sees when no target could serve. */
-function exhaustedError(last: ProviderError | undefined): ErrorInfo {
-  if (!last) {
-    return {
-      code: GatewayErrorCode.UpstreamUnavailable,
-      message: 'no provider target is configured',
-      httpStatus: 502,
-    };
-  }
-  switch (last.errorClass) {
-    case 'client_4xx':
-      return {
-        code: GatewayErrorCode.UpstreamRejected,
-        message: last.message,
-        httpStatus: last.status,
-      };
-    case 'rate_limited':
-      return {
-        code: GatewayErrorCode.RateLimited,
-        message: 'every provider target is rate limited',
-        httpStatus: 429,
-      };
-    case 'timeout':
-      return {
-        code: GatewayErrorCode.UpstreamTimeout,
-        message: 'no provider target answered in time',
-        httpStatus: 504,
-      };
-    case 'connection':
-    case 'upstream_5xx':
-    case 'malformed_response':
-      return {
-        code: GatewayErrorCode.UpstreamUnavailable,
-        message: 'no provider target could serve the request',
-        httpStatus: 502,
-      };
-  }
-}
-
-interface Attempt {
-  readonly number: number;
-  /** Targets the router can try in all, this one included. */
-  readonly of: number;
-  readonly target: RouteTarget;
-  readonly adapter: ProviderAdapter;
-  readonly started: number;
+/** Seams for tests; production uses the defaults. */
+export interface ProviderRouterOptions {
+  /** Weighted target selection and backoff jitter (default Math.random). */
+  readonly random?: RandomSource;
+  /** Monotonic clock in ms for circuit breaker cool-downs (default performance.now). */
+  readonly now?: () => number;
 }
 
 /**
- * Tries the plan's targets in order. Falls to the next target on connection errors, timeouts,
- * 429 and 5xx; never on a 4xx caused by the request. Emits `provider.attempted` for every try.
+ * Routes a request to the plan's targets (see FallbackRunner for the order, retries, breakers
+ * and fall-backs) and prices what the serving target used.
  */
 export class ProviderRouter {
-  private readonly registry = new ProviderRegistry();
+  private readonly runner: FallbackRunner;
+  private readonly routeEvents: RouteEvents;
+  private readonly costs = new RouteCost();
+  private readonly now: () => number;
 
   constructor(
     private readonly config: ConfigSource,
-    private readonly events: EventPublisher,
-  ) {}
+    events: EventPublisher,
+    options: ProviderRouterOptions = {},
+  ) {
+    this.routeEvents = new RouteEvents(events);
+    this.now = options.now ?? monotonicMs;
+    this.runner = new FallbackRunner({
+      registry: new ProviderRegistry(),
+      settings: new TargetSettingsResolver(),
+      breakers: new CircuitBreakers(),
+      events: this.routeEvents,
+      random: options.random ?? Math.random,
+      now: this.now,
+    });
+  }
 
   async complete(request: RouteRequest, signal?: AbortSignal): Promise<RouteResponse> {
     const parsed = JSON.parse(request.body.toString('utf8')) as ChatCompletionRequest;
-    let lastError: ProviderError | undefined;
-    let number = 0;
-    for (const attempt of this.attempts(request.targets)) {
-      number = attempt.number;
-      try {
-        const completion = await attempt.adapter.complete(
-          { ...parsed, model: attempt.target.model },
-          signal ?? AbortSignal.timeout(10 * 60_000),
-        );
-        this.recordAttempt(request.context, attempt, 200, '', false);
-        return {
-          status: 200,
-          body: completion.body,
-          usage: completion.usage,
-          provider: attempt.target.provider,
-          model: attempt.target.model,
-          attempts: attempt.number,
-          error: undefined,
-        };
-      } catch (error) {
-        lastError = this.failedAttempt(request.context, attempt, error);
-        if (!lastError.retriable) break;
-      }
+    const config = this.config.current();
+    const routed = await this.runner.run(config, request, signal, (candidate, trySignal) =>
+      candidate.adapter.complete({ ...parsed, model: candidate.target.model }, trySignal, {
+        firstByteTimeoutMs: candidate.settings.firstByteTimeoutMs,
+      }),
+    );
+    if (!routed.ok) {
+      return {
+        status: 0,
+        body: routed.body,
+        usage: undefined,
+        provider: '',
+        model: '',
+        attempts: routed.attempts,
+        error: routed.error,
+        costUsd: '',
+      };
     }
+    const { value: completion, candidate } = routed;
     return {
-      status: 0,
-      body: lastError?.upstreamBody ?? Buffer.alloc(0),
-      usage: undefined,
-      provider: '',
-      model: '',
-      attempts: number,
-      error: exhaustedError(lastError),
+      status: 200,
+      body: completion.body,
+      usage: completion.usage,
+      provider: candidate.target.provider,
+      model: candidate.target.model,
+      attempts: routed.attempts,
+      error: undefined,
+      costUsd: this.costOf(config, request.context, candidate, completion.usage),
     };
   }
 
@@ -121,106 +95,67 @@ export class ProviderRouter {
    */
   async *stream(request: RouteRequest, signal?: AbortSignal): AsyncGenerator<RouteChunk> {
     const parsed = JSON.parse(request.body.toString('utf8')) as ChatCompletionRequest;
-    let lastError: ProviderError | undefined;
-    for (const attempt of this.attempts(request.targets)) {
-      const iterator = attempt.adapter
-        .stream(
-          { ...parsed, model: attempt.target.model },
-          signal ?? AbortSignal.timeout(10 * 60_000),
-        )
+    const config = this.config.current();
+    const routed = await this.runner.run(config, request, signal, async (candidate, trySignal) => {
+      const iterator = candidate.adapter
+        .stream({ ...parsed, model: candidate.target.model }, trySignal, {
+          firstByteTimeoutMs: candidate.settings.firstByteTimeoutMs,
+        })
         [Symbol.asyncIterator]();
-      let first: IteratorResult<unknown>;
-      try {
-        first = await iterator.next();
-      } catch (error) {
-        lastError = this.failedAttempt(request.context, attempt, error);
-        if (!lastError.retriable) break;
-        continue;
-      }
-      this.recordAttempt(request.context, attempt, 200, '', false);
-      yield {
-        kind: {
-          $case: 'start',
-          value: {
-            provider: attempt.target.provider,
-            model: attempt.target.model,
-            attempts: attempt.number,
-          },
-        },
-      };
-      let usage: Usage = emptyUsage;
-      let error: ErrorInfo | undefined;
-      let result = first as IteratorResult<{ data: Buffer; usage?: Usage; forClient: boolean }>;
-      try {
-        while (!result.done) {
-          if (result.value.usage) usage = result.value.usage;
-          if (result.value.forClient) yield { kind: { $case: 'data', value: result.value.data } };
-          result = await iterator.next();
-        }
-      } catch (caught) {
-        const failure =
-          caught instanceof ProviderError
-            ? caught
-            : new ProviderError('connection', 'stream broke');
-        error = {
-          code: GatewayErrorCode.UpstreamError,
-          message: `the provider stream ended early (${failure.errorClass})`,
-          httpStatus: 502,
-        };
-      }
-      yield { kind: { $case: 'end', value: { usage, error } } };
+      // Failover is only possible until the first chunk: wait for it inside the try.
+      return { iterator, first: await iterator.next() };
+    });
+    if (!routed.ok) {
+      yield { kind: { $case: 'error', value: routed.error } };
       return;
     }
-    yield { kind: { $case: 'error', value: exhaustedError(lastError) } };
-  }
-
-  private *attempts(targets: readonly RouteTarget[]): Generator<Attempt> {
-    const config = this.config.current();
-    // A target whose provider is not configured is skipped, so it is not a fall-back either.
-    const runnable = targets.flatMap((target) => {
-      const adapter = this.registry.get(config, target.provider);
-      return adapter ? [{ target, adapter }] : [];
-    });
-    for (const [index, { target, adapter }] of runnable.entries()) {
-      yield { number: index + 1, of: runnable.length, target, adapter, started: monotonicMs() };
-    }
-  }
-
-  private failedAttempt(
-    context: RequestContext | undefined,
-    attempt: Attempt,
-    error: unknown,
-  ): ProviderError {
-    const failure =
-      error instanceof ProviderError
-        ? error
-        : new ProviderError('connection', 'provider call failed');
-    const fellBack = failure.retriable && attempt.number < attempt.of;
-    this.recordAttempt(context, attempt, failure.status, failure.errorClass, fellBack);
-    return failure;
-  }
-
-  private recordAttempt(
-    context: RequestContext | undefined,
-    attempt: Attempt,
-    status: number,
-    errorClass: string,
-    fellBack: boolean,
-  ): void {
-    if (!context) return;
-    this.events.publish(
-      createEnvelope(serviceName, context, {
-        $case: 'providerAttempted',
+    const { candidate } = routed;
+    const { iterator } = routed.value;
+    yield {
+      kind: {
+        $case: 'start',
         value: {
-          attempt: attempt.number,
-          provider: attempt.target.provider,
-          model: attempt.target.model,
-          status,
-          latencyMs: roundMs(monotonicMs() - attempt.started),
-          errorClass,
-          fellBack,
+          provider: candidate.target.provider,
+          model: candidate.target.model,
+          attempts: routed.attempts,
         },
-      }),
-    );
+      },
+    };
+    let usage: Usage | undefined;
+    let error: ErrorInfo | undefined;
+    let result: IteratorResult<ProviderStreamChunk> = routed.value.first;
+    try {
+      while (!result.done) {
+        if (result.value.usage) usage = result.value.usage;
+        if (result.value.forClient) yield { kind: { $case: 'data', value: result.value.data } };
+        result = await iterator.next();
+      }
+    } catch (caught) {
+      const failure =
+        caught instanceof ProviderError ? caught : new ProviderError('connection', 'stream broke');
+      candidate.breaker.recordFailure(this.now());
+      error = {
+        code: GatewayErrorCode.UpstreamError,
+        message: `the provider stream ended early (${failure.errorClass})`,
+        httpStatus: 502,
+      };
+    }
+    // Without reported usage the cost is unknown, not 0.
+    const costUsd = usage ? this.costOf(config, request.context, candidate, usage) : '';
+    yield { kind: { $case: 'end', value: { usage: usage ?? emptyUsage, error, costUsd } } };
+  }
+
+  /** The cost as a decimal string, or '' plus a `cost.unknown` warning when unpriced. */
+  private costOf(
+    config: CompiledConfig,
+    context: RequestContext | undefined,
+    candidate: Candidate,
+    usage: Usage,
+  ): string {
+    const { target, settings } = candidate;
+    const cost = this.costs.costOf(config, target.provider, target.model, settings.price, usage);
+    if (cost.known) return cost.usd;
+    this.routeEvents.costUnknown(context, target);
+    return '';
   }
 }

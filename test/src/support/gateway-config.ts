@@ -14,6 +14,10 @@ export interface GatewayConfigOptions {
     mcp_broker: number;
     analytics_sink: number;
   };
+  /** More endpoints, as YAML lines indented under `endpoints:` (two spaces). */
+  readonly extraEndpointsYaml?: string;
+  /** More guardrails, as YAML lines indented under `guardrails:` (two spaces). */
+  readonly extraGuardrailsYaml?: string;
 }
 
 /** The aigw.yaml the e2e tests run with. The upstream key is an ${ENV} reference. */
@@ -41,6 +45,10 @@ ${kafka}${services}providers:
     type: openai
     base_url: ${options.deadBaseUrl}
     timeout_ms: 3000
+    # One try per request and no breaker, so every request shows exactly one failed attempt
+    # at the dead target before the fall-back (retries and breaking have their own int-specs).
+    retry: { max_attempts: 1 }
+    circuit_breaker: { enabled: false }
 endpoints:
   chat:
     targets:
@@ -66,7 +74,7 @@ endpoints:
         model: mock-private
     allow:
       principals: [bob]
-principals:
+${options.extraEndpointsYaml ?? ''}principals:
   alice:
     kind: user
     groups: [eng]
@@ -89,7 +97,7 @@ guardrails:
     type: pii
     action: block
     entities: [email]
-`;
+${options.extraGuardrailsYaml ?? ''}`;
 }
 
 export const upstreamKey = 'sk-e2e-upstream-secret-9f8e7d';

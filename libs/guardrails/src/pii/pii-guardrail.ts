@@ -1,37 +1,32 @@
-import { type Guardrail, type GuardrailOutcome } from '../guardrail-verdict';
+import { type CustomEntityPattern, compileCustomEntity } from '../custom-entity';
+import { type EntityFinder } from '../entity-span';
+import { type Guardrail, type GuardrailAction, type GuardrailOutcome } from '../guardrail-verdict';
+import { evaluateSpans } from '../span-evaluation';
 import { detectPii } from './pii-detectors';
 import { type PiiEntityType } from './pii-entity';
-import { PiiMasker } from './pii-masker';
 
 export interface PiiGuardrailOptions {
-  readonly action: 'mask' | 'block';
+  readonly action: GuardrailAction;
   readonly entities: readonly PiiEntityType[];
+  /** Extra entities from config; their names become placeholder types (`[EMPLOYEE_ID_1]`). */
+  readonly custom?: readonly CustomEntityPattern[];
 }
 
-/** Deterministic PII detection: masks with typed placeholders or blocks the request. */
+/** Deterministic PII detection: masks with typed placeholders, blocks, or only reports. */
 export class PiiGuardrail implements Guardrail {
+  private readonly custom: readonly EntityFinder[];
+
   constructor(
     readonly name: string,
     private readonly options: PiiGuardrailOptions,
-  ) {}
+  ) {
+    // Compiled once per config load, never per request.
+    this.custom = (options.custom ?? []).map(compileCustomEntity);
+  }
 
   evaluate(texts: readonly string[]): GuardrailOutcome {
-    const masker = new PiiMasker();
-    const maskedTexts = new Map<number, string>();
-    const entities = new Map<string, number>();
-    texts.forEach((text, index) => {
-      const spans = detectPii(text, this.options.entities);
-      if (spans.length === 0) return;
-      for (const span of spans) entities.set(span.type, (entities.get(span.type) ?? 0) + 1);
-      if (this.options.action === 'mask') maskedTexts.set(index, masker.mask(text, spans));
-    });
-    const found = entities.size > 0;
-    return {
-      guardrail: this.name,
-      action: this.options.action,
-      verdict: !found ? 'passed' : this.options.action === 'block' ? 'blocked' : 'masked',
-      maskedTexts,
-      entities,
-    };
+    return evaluateSpans(this.name, this.options.action, texts, (text) =>
+      detectPii(text, this.options.entities, this.custom),
+    );
   }
 }

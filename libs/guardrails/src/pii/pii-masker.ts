@@ -1,4 +1,4 @@
-import { type PiiEntityType, type PiiSpan } from './pii-entity';
+import { type EntitySpan } from '../entity-span';
 
 /**
  * Replaces detected values with typed placeholders (`[EMAIL_1]`). One masker per request keeps
@@ -6,9 +6,9 @@ import { type PiiEntityType, type PiiSpan } from './pii-entity';
  */
 export class PiiMasker {
   private readonly placeholders = new Map<string, string>();
-  private readonly counters = new Map<PiiEntityType, number>();
+  private readonly counters = new Map<string, number>();
 
-  mask(text: string, spans: readonly PiiSpan[]): string {
+  mask(text: string, spans: readonly EntitySpan[]): string {
     if (spans.length === 0) return text;
     let out = '';
     let cursor = 0;
@@ -21,7 +21,7 @@ export class PiiMasker {
     return out + text.slice(cursor);
   }
 
-  private placeholderFor(type: PiiEntityType, value: string): string {
+  private placeholderFor(type: string, value: string): string {
     const key = `${type}\u0000${value}`;
     let placeholder = this.placeholders.get(key);
     if (!placeholder) {

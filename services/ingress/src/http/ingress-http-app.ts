@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type FastifyError, type FastifyReply } from 'fastify';
+import { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { GatewayError, GatewayErrorCode, type Logger } from '@aigw/core';
 import { MalformedJsonBody } from '../pipeline/malformed-json-body';
+import { sendAnthropicError } from './anthropic-error-response';
 import { sendOpenAiError } from './error-response';
 
 function codeForStatus(status: number): GatewayErrorCode {
@@ -15,7 +16,10 @@ function codeForStatus(status: number): GatewayErrorCode {
   return GatewayErrorCode.Internal;
 }
 
-/** Every error that escapes a route becomes OpenAI error JSON; 5xx details go to the log only. */
+/**
+ * Every error that escapes a route becomes OpenAI error JSON (Anthropic error JSON under
+ * /v1/messages); 5xx details go to the log only.
+ */
 @Catch()
 class OpenAiErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
@@ -23,7 +27,11 @@ class OpenAiErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (reply.sent || reply.raw.headersSent) return;
-    void sendOpenAiError(reply, toGatewayError(exception, this.logger));
+    const error = toGatewayError(exception, this.logger);
+    // The Anthropic-compatible routes answer in Anthropic's error shape.
+    const url = host.switchToHttp().getRequest<FastifyRequest>().url;
+    if (url.startsWith('/v1/messages')) void sendAnthropicError(reply, error);
+    else void sendOpenAiError(reply, error);
   }
 }
 

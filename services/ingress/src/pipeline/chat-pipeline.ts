@@ -13,6 +13,7 @@ import {
   GatewayErrorCode,
   gatewayErrorCodeFrom,
   monotonicMs,
+  openAiErrorTypeOf,
   roundMs,
 } from '@aigw/core';
 import { createEnvelope, type EventPublisher } from '@aigw/events';
@@ -25,6 +26,8 @@ import {
 import { type IngressClients } from './ingress-clients';
 import { MalformedJsonBody } from './malformed-json-body';
 import { parseRequestTags } from './request-tags';
+import { ResponseTextGuard } from './response-text-guard';
+import { StreamedContentGuard } from './streamed-content-guard';
 
 const serviceName = 'ingress';
 const operation = 'chat.completions';
@@ -42,6 +45,11 @@ export interface ChatCall {
   readonly path: string;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
+  /**
+   * Reads the body as an OpenAI chat request, throwing GatewayError when it is invalid; another
+   * wire format (e.g. Anthropic Messages) translates here. Default: OpenAI validation.
+   */
+  readonly readBody?: (body: unknown) => ChatCompletionRequest;
 }
 
 /** What the HTTP layer sends back. */
@@ -116,18 +124,23 @@ export class ChatPipeline {
   }
 
   private async run(state: CallState): Promise<ChatResult> {
-    const request = validateRequest(state.call.body);
+    const request = (state.call.readBody ?? validateRequest)(state.call.body);
     const decision = await this.authorize(state);
     state.context.principal = decision.principal;
     const guardrails = decision.guardrailPlan?.request ?? [];
     if (guardrails.length > 0) await this.guardRequest(state, request, guardrails);
+    const responseGuardrails = decision.guardrailPlan?.response ?? [];
+    const responseGuard =
+      responseGuardrails.length > 0
+        ? new ResponseTextGuard(this.clients.guardrails, state.context, responseGuardrails)
+        : undefined;
     const routeRequest: RouteRequest = {
       context: state.context,
       operation,
       targets: decision.routePlan?.targets ?? [],
       body: Buffer.from(JSON.stringify(request)),
     };
-    if (state.stream) return this.startStream(state, routeRequest);
+    if (state.stream) return this.startStream(state, routeRequest, responseGuard);
     const response = await this.clients.router.complete(routeRequest, {
       signal: state.call.signal,
     });
@@ -136,6 +149,9 @@ export class ChatPipeline {
       this.fail(state, failure, response.provider, response.model, response.attempts);
       return { kind: 'error', error: failure, upstreamBody: nonEmpty(response.body) };
     }
+    const body = responseGuard
+      ? await responseGuard.guardCompletionBody(response.body)
+      : response.body;
     const latencyMs = roundMs(monotonicMs() - state.started);
     this.complete(
       state,
@@ -145,8 +161,9 @@ export class ChatPipeline {
       response.usage,
       latencyMs,
       latencyMs,
+      response.costUsd,
     );
-    return { kind: 'json', status: 200, body: response.body };
+    return { kind: 'json', status: 200, body };
   }
 
   private async authorize(state: CallState): Promise<AuthorizeResponse> {
@@ -209,7 +226,11 @@ export class ChatPipeline {
       applyChatTextParts(request, verdict.maskedParts);
   }
 
-  private async startStream(state: CallState, routeRequest: RouteRequest): Promise<ChatResult> {
+  private async startStream(
+    state: CallState,
+    routeRequest: RouteRequest,
+    responseGuard: ResponseTextGuard | undefined,
+  ): Promise<ChatResult> {
     const iterator = this.clients.router
       .stream(routeRequest, { signal: state.call.signal })
       [Symbol.asyncIterator]();
@@ -228,31 +249,50 @@ export class ChatPipeline {
       this.fail(state, failure);
       return { kind: 'error', error: failure };
     }
-    return { kind: 'stream', frames: this.frames(state, iterator, kind.value) };
+    // Response guardrails see streamed text through a bounded hold-back window.
+    const guard = responseGuard
+      ? new StreamedContentGuard((path, text) => responseGuard.evaluateText(path, text))
+      : undefined;
+    return { kind: 'stream', frames: this.frames(state, iterator, kind.value, guard) };
   }
 
   private async *frames(
     state: CallState,
     iterator: AsyncIterator<RouteChunk>,
     start: { provider: string; model: string; attempts: number },
+    guard: StreamedContentGuard | undefined,
   ): AsyncGenerator<string> {
     let firstTokenAt: number | undefined;
     let usage: Usage | undefined;
+    let costUsd = '';
     let streamError: GatewayError | undefined;
     let finished = false;
     try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        const kind = next.value.kind;
-        if (kind?.$case === 'data') {
-          firstTokenAt ??= monotonicMs();
-          yield `data: ${kind.value.toString('utf8')}\n\n`;
-        } else if (kind?.$case === 'end') {
-          usage = kind.value.usage;
-          if (kind.value.error) streamError = routeFailure(kind.value.error);
+      try {
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+          const kind = next.value.kind;
+          if (kind?.$case === 'data') {
+            firstTokenAt ??= monotonicMs();
+            const payload = kind.value.toString('utf8');
+            for (const out of guard ? await guard.process(payload) : [payload]) {
+              yield `data: ${out}\n\n`;
+            }
+          } else if (kind?.$case === 'end') {
+            usage = kind.value.usage;
+            costUsd = kind.value.costUsd;
+            if (kind.value.error) streamError = routeFailure(kind.value.error);
+          }
         }
+        if (guard && !streamError) for (const out of await guard.finish()) yield `data: ${out}\n\n`;
+      } catch (error) {
+        // A response guardrail blocked (or could not run): end with an error event, no [DONE],
+        // and stop the upstream call; held text is never released.
+        if (!(error instanceof GatewayError)) throw error;
+        streamError = error;
+        void iterator.return?.();
       }
       if (streamError) {
-        yield `data: ${JSON.stringify({ error: { message: streamError.message, type: 'api_error', param: null, code: streamError.code } })}\n\n`;
+        yield `data: ${JSON.stringify({ error: { message: streamError.message, type: openAiErrorTypeOf(streamError.code), param: null, code: streamError.code } })}\n\n`;
       } else {
         yield 'data: [DONE]\n\n';
       }
@@ -273,7 +313,16 @@ export class ChatPipeline {
       } else {
         const latencyMs = roundMs(monotonicMs() - state.started);
         const ttftMs = roundMs((firstTokenAt ?? monotonicMs()) - state.started);
-        this.complete(state, start.provider, start.model, start.attempts, usage, latencyMs, ttftMs);
+        this.complete(
+          state,
+          start.provider,
+          start.model,
+          start.attempts,
+          usage,
+          latencyMs,
+          ttftMs,
+          costUsd,
+        );
       }
     }
   }
@@ -286,6 +335,8 @@ export class ChatPipeline {
     usage: Usage | undefined,
     latencyMs: number,
     ttftMs: number,
+    /** Decimal string from the router; empty when the model has no known price. */
+    costUsd: string,
   ): void {
     this.emit(state, {
       $case: 'requestCompleted',
@@ -298,7 +349,7 @@ export class ChatPipeline {
         ttftMs,
         stream: state.stream,
         attempts,
-        costUsd: '',
+        costUsd,
         operation,
       },
     });

@@ -16,12 +16,26 @@ export interface ProviderStreamChunk {
   readonly forClient: boolean;
 }
 
+/** Per-try limits the router sets from the target's settings; adapters honour what they can. */
+export interface ProviderCallOptions {
+  /** Until the response headers arrive; the adapter's own default when absent. */
+  readonly firstByteTimeoutMs?: number;
+}
+
 /**
  * What every provider folder implements. The request is OpenAI chat format with `model` already
  * set to the target's model; adapters translate to their API. Failures throw ProviderError.
  */
 export interface ProviderAdapter {
-  complete(request: ChatCompletionRequest, signal: AbortSignal): Promise<ProviderCompletion>;
+  complete(
+    request: ChatCompletionRequest,
+    signal: AbortSignal,
+    options?: ProviderCallOptions,
+  ): Promise<ProviderCompletion>;
   /** Must throw before yielding anything when the provider refused the request. */
-  stream(request: ChatCompletionRequest, signal: AbortSignal): AsyncIterable<ProviderStreamChunk>;
+  stream(
+    request: ChatCompletionRequest,
+    signal: AbortSignal,
+    options?: ProviderCallOptions,
+  ): AsyncIterable<ProviderStreamChunk>;
 }

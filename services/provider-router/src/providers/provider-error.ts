@@ -10,6 +10,8 @@ export class ProviderError extends Error {
     readonly status: number = 0,
     /** The upstream error body when it was a 4xx caused by the request (passed to the client). */
     readonly upstreamBody?: Buffer,
+    /** How long the provider asked us to wait (`Retry-After`), in ms, when it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -1,4 +1,5 @@
 import { type CompiledConfig, type ProviderConfig } from '@aigw/config';
+import { AnthropicAdapter } from './anthropic/anthropic.adapter';
 import { MockAdapter } from './mock/mock.adapter';
 import { OpenAiAdapter } from './openai/openai.adapter';
 import { type ProviderAdapter } from './provider-adapter';
@@ -12,6 +13,15 @@ function createAdapter(config: ProviderConfig): ProviderAdapter {
         baseUrl: config.base_url,
         apiKey: config.api_key,
         timeoutMs: config.timeout_ms,
+        connectTimeoutMs: config.timeouts?.connect_ms,
+      });
+    case 'anthropic':
+      return new AnthropicAdapter({
+        baseUrl: config.base_url,
+        apiKey: config.api_key,
+        version: config.anthropic_version,
+        timeoutMs: config.timeout_ms,
+        connectTimeoutMs: config.timeouts?.connect_ms,
       });
   }
 }

@@ -2,17 +2,22 @@ import { Pool, errors as undiciErrors } from 'undici';
 import { type ChatCompletionRequest } from '@aigw/llm-api';
 import {
   type ProviderAdapter,
+  type ProviderCallOptions,
   type ProviderCompletion,
   type ProviderStreamChunk,
 } from '../provider-adapter';
 import { ProviderError, errorClassOfStatus } from '../provider-error';
+import { parseRetryAfter } from '../retry-after';
 import { readSseData } from '../sse-reader';
 import { emptyUsage, usageFromOpenAi } from '../usage-mapping';
 
 export interface OpenAiAdapterOptions {
   readonly baseUrl: string;
   readonly apiKey?: string;
+  /** Default first-byte timeout, and the longest pause between two chunks of a body. */
   readonly timeoutMs: number;
+  /** TCP + TLS connect timeout for the pool (default 10 s). */
+  readonly connectTimeoutMs?: number;
 }
 
 /**
@@ -26,14 +31,22 @@ export class OpenAiAdapter implements ProviderAdapter {
 
   constructor(private readonly options: OpenAiAdapterOptions) {
     const url = new URL(options.baseUrl);
-    this.pool = new Pool(url.origin, { connections: 256, keepAliveTimeout: 30_000 });
+    this.pool = new Pool(url.origin, {
+      connections: 256,
+      keepAliveTimeout: 30_000,
+      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+    });
     this.path = `${url.pathname.replace(/\/$/, '')}/chat/completions`;
     this.headers = { 'content-type': 'application/json', accept: 'application/json' };
     if (options.apiKey) this.headers['authorization'] = `Bearer ${options.apiKey}`;
   }
 
-  async complete(request: ChatCompletionRequest, signal: AbortSignal): Promise<ProviderCompletion> {
-    const body = await this.send({ ...request, stream: false }, signal);
+  async complete(
+    request: ChatCompletionRequest,
+    signal: AbortSignal,
+    options: ProviderCallOptions = {},
+  ): Promise<ProviderCompletion> {
+    const body = await this.send({ ...request, stream: false }, signal, options);
     let parsed: { usage?: unknown };
     try {
       parsed = JSON.parse(body.toString('utf8')) as { usage?: unknown };
@@ -46,6 +59,7 @@ export class OpenAiAdapter implements ProviderAdapter {
   async *stream(
     request: ChatCompletionRequest,
     signal: AbortSignal,
+    options: ProviderCallOptions = {},
   ): AsyncGenerator<ProviderStreamChunk> {
     const clientWantsUsage = request.stream_options?.include_usage === true;
     const response = await this.open(
@@ -55,6 +69,7 @@ export class OpenAiAdapter implements ProviderAdapter {
         stream_options: { ...request.stream_options, include_usage: true },
       },
       signal,
+      options,
     );
     try {
       for await (const data of readSseData(response)) {
@@ -83,8 +98,12 @@ export class OpenAiAdapter implements ProviderAdapter {
     }
   }
 
-  private async send(payload: unknown, signal: AbortSignal): Promise<Buffer> {
-    const body = await this.open(payload, signal);
+  private async send(
+    payload: unknown,
+    signal: AbortSignal,
+    options: ProviderCallOptions,
+  ): Promise<Buffer> {
+    const body = await this.open(payload, signal, options);
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of body) chunks.push(chunk);
@@ -95,7 +114,11 @@ export class OpenAiAdapter implements ProviderAdapter {
   }
 
   /** Sends the request; resolves with the body stream of a 2xx, throws ProviderError otherwise. */
-  private async open(payload: unknown, signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
+  private async open(
+    payload: unknown,
+    signal: AbortSignal,
+    options: ProviderCallOptions,
+  ): Promise<AsyncIterable<Buffer>> {
     let response;
     try {
       response = await this.pool.request({
@@ -104,7 +127,7 @@ export class OpenAiAdapter implements ProviderAdapter {
         headers: this.headers,
         body: JSON.stringify(payload),
         signal,
-        headersTimeout: this.options.timeoutMs,
+        headersTimeout: options.firstByteTimeoutMs ?? this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
     } catch (error) {
@@ -122,6 +145,7 @@ export class OpenAiAdapter implements ProviderAdapter {
       `provider answered HTTP ${response.statusCode}`,
       response.statusCode,
       errorClass === 'client_4xx' ? errorBody : undefined,
+      parseRetryAfter(response.headers),
     );
   }
 

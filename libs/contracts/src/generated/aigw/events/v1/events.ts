@@ -34,6 +34,7 @@ export interface Envelope {
     | { $case: 'requestCompleted'; value: RequestCompleted }
     | { $case: 'requestFailed'; value: RequestFailed }
     | { $case: 'mcpCalled'; value: McpCalled }
+    | { $case: 'costUnknown'; value: CostUnknown }
     | undefined;
 }
 
@@ -83,10 +84,17 @@ export interface ProviderAttempted {
   /** Upstream HTTP status; 0 when no response (connection error, timeout). */
   status: number;
   latencyMs: number;
-  /** Empty on success; e.g. "connection", "timeout", "rate_limited", "upstream_5xx", "client_4xx". */
+  /**
+   * Empty on success; e.g. "connection", "timeout", "rate_limited", "upstream_5xx", "client_4xx",
+   * or "circuit_open" when the target was skipped without a call (its breaker is open).
+   */
   errorClass: string;
   /** True when this failure made the router try the next target. */
   fellBack: boolean;
+  /** True when this failure made the router try the same target again (after backoff_ms). */
+  retried: boolean;
+  /** Wait before the retry (jittered backoff or the provider's Retry-After); 0 otherwise. */
+  backoffMs: number;
 }
 
 export interface RequestCompleted {
@@ -102,6 +110,15 @@ export interface RequestCompleted {
   /** Decimal string; empty when the model has no known price. */
   costUsd: string;
   operation: string;
+}
+
+/**
+ * Warning: a request was served by a model with no known price, so its cost_usd is empty
+ * (null in ClickHouse) rather than 0. Add the model to `pricing.models` or the target's `price`.
+ */
+export interface CostUnknown {
+  provider: string;
+  model: string;
 }
 
 export interface RequestFailed {
@@ -197,6 +214,9 @@ export const Envelope: MessageFns<Envelope> = {
         break;
       case 'mcpCalled':
         McpCalled.encode(message.payload.value, writer.uint32(210).fork()).join();
+        break;
+      case 'costUnknown':
+        CostUnknown.encode(message.payload.value, writer.uint32(218).fork()).join();
         break;
     }
     return writer;
@@ -369,6 +389,17 @@ export const Envelope: MessageFns<Envelope> = {
           };
           continue;
         }
+        case 27: {
+          if (tag !== 218) {
+            break;
+          }
+
+          message.payload = {
+            $case: 'costUnknown',
+            value: CostUnknown.decode(reader, reader.uint32()),
+          };
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -418,7 +449,9 @@ export const Envelope: MessageFns<Envelope> = {
                   ? { $case: 'requestFailed', value: RequestFailed.fromJSON(object.requestFailed) }
                   : isSet(object.mcpCalled)
                     ? { $case: 'mcpCalled', value: McpCalled.fromJSON(object.mcpCalled) }
-                    : undefined,
+                    : isSet(object.costUnknown)
+                      ? { $case: 'costUnknown', value: CostUnknown.fromJSON(object.costUnknown) }
+                      : undefined,
     };
   },
 
@@ -474,6 +507,8 @@ export const Envelope: MessageFns<Envelope> = {
       obj.requestFailed = RequestFailed.toJSON(message.payload.value);
     } else if (message.payload?.$case === 'mcpCalled') {
       obj.mcpCalled = McpCalled.toJSON(message.payload.value);
+    } else if (message.payload?.$case === 'costUnknown') {
+      obj.costUnknown = CostUnknown.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -564,6 +599,15 @@ export const Envelope: MessageFns<Envelope> = {
           message.payload = {
             $case: 'mcpCalled',
             value: McpCalled.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+      case 'costUnknown': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'costUnknown',
+            value: CostUnknown.fromPartial(object.payload.value),
           };
         }
         break;
@@ -1126,6 +1170,8 @@ function createBaseProviderAttempted(): ProviderAttempted {
     latencyMs: 0,
     errorClass: '',
     fellBack: false,
+    retried: false,
+    backoffMs: 0,
   };
 }
 
@@ -1151,6 +1197,12 @@ export const ProviderAttempted: MessageFns<ProviderAttempted> = {
     }
     if (message.fellBack !== false) {
       writer.uint32(56).bool(message.fellBack);
+    }
+    if (message.retried !== false) {
+      writer.uint32(64).bool(message.retried);
+    }
+    if (message.backoffMs !== 0) {
+      writer.uint32(73).double(message.backoffMs);
     }
     return writer;
   },
@@ -1218,6 +1270,22 @@ export const ProviderAttempted: MessageFns<ProviderAttempted> = {
           message.fellBack = reader.bool();
           continue;
         }
+        case 8: {
+          if (tag !== 64) {
+            break;
+          }
+
+          message.retried = reader.bool();
+          continue;
+        }
+        case 9: {
+          if (tag !== 73) {
+            break;
+          }
+
+          message.backoffMs = reader.double();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -1236,6 +1304,8 @@ export const ProviderAttempted: MessageFns<ProviderAttempted> = {
       latencyMs: isSet(object.latencyMs) ? globalThis.Number(object.latencyMs) : 0,
       errorClass: isSet(object.errorClass) ? globalThis.String(object.errorClass) : '',
       fellBack: isSet(object.fellBack) ? globalThis.Boolean(object.fellBack) : false,
+      retried: isSet(object.retried) ? globalThis.Boolean(object.retried) : false,
+      backoffMs: isSet(object.backoffMs) ? globalThis.Number(object.backoffMs) : 0,
     };
   },
 
@@ -1262,6 +1332,12 @@ export const ProviderAttempted: MessageFns<ProviderAttempted> = {
     if (message.fellBack !== false) {
       obj.fellBack = message.fellBack;
     }
+    if (message.retried !== false) {
+      obj.retried = message.retried;
+    }
+    if (message.backoffMs !== 0) {
+      obj.backoffMs = message.backoffMs;
+    }
     return obj;
   },
 
@@ -1277,6 +1353,8 @@ export const ProviderAttempted: MessageFns<ProviderAttempted> = {
     message.latencyMs = object.latencyMs ?? 0;
     message.errorClass = object.errorClass ?? '';
     message.fellBack = object.fellBack ?? false;
+    message.retried = object.retried ?? false;
+    message.backoffMs = object.backoffMs ?? 0;
     return message;
   },
 };
@@ -1495,6 +1573,82 @@ export const RequestCompleted: MessageFns<RequestCompleted> = {
     message.attempts = object.attempts ?? 0;
     message.costUsd = object.costUsd ?? '';
     message.operation = object.operation ?? '';
+    return message;
+  },
+};
+
+function createBaseCostUnknown(): CostUnknown {
+  return { provider: '', model: '' };
+}
+
+export const CostUnknown: MessageFns<CostUnknown> = {
+  encode(message: CostUnknown, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.provider !== '') {
+      writer.uint32(10).string(message.provider);
+    }
+    if (message.model !== '') {
+      writer.uint32(18).string(message.model);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CostUnknown {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseCostUnknown();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.provider = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.model = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): CostUnknown {
+    return {
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : '',
+      model: isSet(object.model) ? globalThis.String(object.model) : '',
+    };
+  },
+
+  toJSON(message: CostUnknown): unknown {
+    const obj: any = {};
+    if (message.provider !== '') {
+      obj.provider = message.provider;
+    }
+    if (message.model !== '') {
+      obj.model = message.model;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CostUnknown>): CostUnknown {
+    return CostUnknown.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CostUnknown>): CostUnknown {
+    const message = createBaseCostUnknown();
+    message.provider = object.provider ?? '';
+    message.model = object.model ?? '';
     return message;
   },
 };

@@ -121,6 +121,11 @@ export interface RouteTarget {
   provider: string;
   model: string;
   weight: number;
+  /**
+   * Lower is tried first; targets of equal priority share load by weight. Unset: the target's
+   * position in the list, so a plan without priorities is tried in order.
+   */
+  priority?: number | undefined;
 }
 
 export interface GuardrailPlan {
@@ -759,7 +764,7 @@ export const RoutePlan: MessageFns<RoutePlan> = {
 };
 
 function createBaseRouteTarget(): RouteTarget {
-  return { provider: '', model: '', weight: 0 };
+  return { provider: '', model: '', weight: 0, priority: undefined };
 }
 
 export const RouteTarget: MessageFns<RouteTarget> = {
@@ -772,6 +777,9 @@ export const RouteTarget: MessageFns<RouteTarget> = {
     }
     if (message.weight !== 0) {
       writer.uint32(24).uint32(message.weight);
+    }
+    if (message.priority !== undefined) {
+      writer.uint32(32).uint32(message.priority);
     }
     return writer;
   },
@@ -807,6 +815,14 @@ export const RouteTarget: MessageFns<RouteTarget> = {
           message.weight = reader.uint32();
           continue;
         }
+        case 4: {
+          if (tag !== 32) {
+            break;
+          }
+
+          message.priority = reader.uint32();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -821,6 +837,7 @@ export const RouteTarget: MessageFns<RouteTarget> = {
       provider: isSet(object.provider) ? globalThis.String(object.provider) : '',
       model: isSet(object.model) ? globalThis.String(object.model) : '',
       weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
+      priority: isSet(object.priority) ? globalThis.Number(object.priority) : undefined,
     };
   },
 
@@ -835,6 +852,9 @@ export const RouteTarget: MessageFns<RouteTarget> = {
     if (message.weight !== 0) {
       obj.weight = Math.round(message.weight);
     }
+    if (message.priority !== undefined) {
+      obj.priority = Math.round(message.priority);
+    }
     return obj;
   },
 
@@ -846,6 +866,7 @@ export const RouteTarget: MessageFns<RouteTarget> = {
     message.provider = object.provider ?? '';
     message.model = object.model ?? '';
     message.weight = object.weight ?? 0;
+    message.priority = object.priority ?? undefined;
     return message;
   },
 };

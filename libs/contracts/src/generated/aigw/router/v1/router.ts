@@ -28,6 +28,8 @@ export interface RouteResponse {
   model: string;
   attempts: number;
   error: ErrorInfo | undefined;
+  /** Dollar cost of the usage (decimal string); empty when the model has no known price. */
+  costUsd: string;
 }
 
 export interface StreamStart {
@@ -39,6 +41,8 @@ export interface StreamStart {
 export interface StreamEnd {
   usage: Usage | undefined;
   error: ErrorInfo | undefined;
+  /** Dollar cost of the usage (decimal string); empty when the model has no known price. */
+  costUsd: string;
 }
 
 export interface RouteChunk {
@@ -174,6 +178,7 @@ function createBaseRouteResponse(): RouteResponse {
     model: '',
     attempts: 0,
     error: undefined,
+    costUsd: '',
   };
 }
 
@@ -199,6 +204,9 @@ export const RouteResponse: MessageFns<RouteResponse> = {
     }
     if (message.error !== undefined) {
       ErrorInfo.encode(message.error, writer.uint32(58).fork()).join();
+    }
+    if (message.costUsd !== '') {
+      writer.uint32(66).string(message.costUsd);
     }
     return writer;
   },
@@ -266,6 +274,14 @@ export const RouteResponse: MessageFns<RouteResponse> = {
           message.error = ErrorInfo.decode(reader, reader.uint32());
           continue;
         }
+        case 8: {
+          if (tag !== 66) {
+            break;
+          }
+
+          message.costUsd = reader.string();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -284,6 +300,7 @@ export const RouteResponse: MessageFns<RouteResponse> = {
       model: isSet(object.model) ? globalThis.String(object.model) : '',
       attempts: isSet(object.attempts) ? globalThis.Number(object.attempts) : 0,
       error: isSet(object.error) ? ErrorInfo.fromJSON(object.error) : undefined,
+      costUsd: isSet(object.costUsd) ? globalThis.String(object.costUsd) : '',
     };
   },
 
@@ -310,6 +327,9 @@ export const RouteResponse: MessageFns<RouteResponse> = {
     if (message.error !== undefined) {
       obj.error = ErrorInfo.toJSON(message.error);
     }
+    if (message.costUsd !== '') {
+      obj.costUsd = message.costUsd;
+    }
     return obj;
   },
 
@@ -331,6 +351,7 @@ export const RouteResponse: MessageFns<RouteResponse> = {
       object.error !== undefined && object.error !== null
         ? ErrorInfo.fromPartial(object.error)
         : undefined;
+    message.costUsd = object.costUsd ?? '';
     return message;
   },
 };
@@ -428,7 +449,7 @@ export const StreamStart: MessageFns<StreamStart> = {
 };
 
 function createBaseStreamEnd(): StreamEnd {
-  return { usage: undefined, error: undefined };
+  return { usage: undefined, error: undefined, costUsd: '' };
 }
 
 export const StreamEnd: MessageFns<StreamEnd> = {
@@ -438,6 +459,9 @@ export const StreamEnd: MessageFns<StreamEnd> = {
     }
     if (message.error !== undefined) {
       ErrorInfo.encode(message.error, writer.uint32(18).fork()).join();
+    }
+    if (message.costUsd !== '') {
+      writer.uint32(26).string(message.costUsd);
     }
     return writer;
   },
@@ -465,6 +489,14 @@ export const StreamEnd: MessageFns<StreamEnd> = {
           message.error = ErrorInfo.decode(reader, reader.uint32());
           continue;
         }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.costUsd = reader.string();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -478,6 +510,7 @@ export const StreamEnd: MessageFns<StreamEnd> = {
     return {
       usage: isSet(object.usage) ? Usage.fromJSON(object.usage) : undefined,
       error: isSet(object.error) ? ErrorInfo.fromJSON(object.error) : undefined,
+      costUsd: isSet(object.costUsd) ? globalThis.String(object.costUsd) : '',
     };
   },
 
@@ -488,6 +521,9 @@ export const StreamEnd: MessageFns<StreamEnd> = {
     }
     if (message.error !== undefined) {
       obj.error = ErrorInfo.toJSON(message.error);
+    }
+    if (message.costUsd !== '') {
+      obj.costUsd = message.costUsd;
     }
     return obj;
   },
@@ -505,6 +541,7 @@ export const StreamEnd: MessageFns<StreamEnd> = {
       object.error !== undefined && object.error !== null
         ? ErrorInfo.fromPartial(object.error)
         : undefined;
+    message.costUsd = object.costUsd ?? '';
     return message;
   },
 };

@@ -1,0 +1,142 @@
+import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { GatewayError, GatewayErrorCode } from '@aigw/core';
+import {
+  chatCompletionSchema,
+  estimateAnthropicInputTokens,
+  openAiToAnthropicMessage,
+} from '@aigw/llm-api';
+import { readAnthropicMessagesBody } from '../pipeline/anthropic-messages-body';
+import { ChatPipeline, type ChatResult } from '../pipeline/chat-pipeline';
+import { credentialHash } from '../pipeline/credentials';
+import { type IngressClients } from '../pipeline/ingress-clients';
+import { INGRESS_CLIENTS } from '../ingress.tokens';
+import { sendAnthropicError } from './anthropic-error-response';
+import { anthropicFramesOf } from './anthropic-sse-frames';
+import { requestIdentity } from './request-identity';
+import { pipeSseFrames } from './sse-response';
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * POST /v1/messages, Anthropic wire format (JSON or SSE), for Claude Code and the Anthropic
+ * SDK. The body is translated to an OpenAI chat request and governed by the same ChatPipeline
+ * as /v1/chat/completions; answers and errors are translated back.
+ */
+@Controller()
+export class MessagesController {
+  constructor(
+    @Inject(ChatPipeline) private readonly pipeline: ChatPipeline,
+    @Inject(INGRESS_CLIENTS) private readonly clients: IngressClients,
+  ) {}
+
+  @Post('/v1/messages')
+  async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const identity = requestIdentity(header(request, 'traceparent'));
+    reply.header('x-request-id', identity.requestId);
+    const aborted = new AbortController();
+    request.raw.once('close', () => {
+      if (!reply.raw.writableFinished) aborted.abort();
+    });
+    const result = await this.pipeline.handle({
+      ...identity,
+      credentialSha256: credentialOf(request),
+      tagsHeader: header(request, 'x-aigw-tags'),
+      body: request.body,
+      bodyBytes: Number(header(request, 'content-length') ?? 0),
+      userAgent: header(request, 'user-agent') ?? '',
+      method: request.method,
+      path: request.url,
+      signal: aborted.signal,
+      readBody: readAnthropicMessagesBody,
+    });
+    await send(reply, result, identity.requestId, modelOf(request.body));
+  }
+
+  /** An estimate (about four characters per token) for any caller with a valid key. */
+  @Post('/v1/messages/count_tokens')
+  async countTokens(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const credential = credentialOf(request);
+    const identity = credential
+      ? await this.clients.policy.authenticate({ credentialSha256: credential })
+      : undefined;
+    if (!identity?.authenticated) {
+      await sendAnthropicError(
+        reply,
+        new GatewayError(GatewayErrorCode.Unauthenticated, 'Missing or invalid API key.'),
+      );
+      return;
+    }
+    const body = request.body;
+    if (
+      body === null ||
+      typeof body !== 'object' ||
+      !Array.isArray((body as { messages?: unknown }).messages)
+    ) {
+      await sendAnthropicError(
+        reply,
+        new GatewayError(GatewayErrorCode.InvalidRequest, 'messages: Field required'),
+      );
+      return;
+    }
+    await reply.send({ input_tokens: estimateAnthropicInputTokens(body) });
+  }
+}
+
+/** The gateway key from `x-api-key` (what the Anthropic API uses) or `Authorization: Bearer`. */
+function credentialOf(request: FastifyRequest): string | undefined {
+  return credentialHash(header(request, 'authorization'), header(request, 'x-api-key'));
+}
+
+async function send(
+  reply: FastifyReply,
+  result: ChatResult,
+  requestId: string,
+  model: string,
+): Promise<void> {
+  switch (result.kind) {
+    case 'json': {
+      const completion = chatCompletionSchema.safeParse(parseJson(result.body));
+      if (!completion.success) {
+        await sendAnthropicError(
+          reply,
+          new GatewayError(
+            GatewayErrorCode.UpstreamError,
+            'The provider answer could not be read.',
+          ),
+        );
+        return;
+      }
+      await reply
+        .code(result.status)
+        .type('application/json')
+        .send(openAiToAnthropicMessage(completion.data));
+      return;
+    }
+    case 'error':
+      await sendAnthropicError(reply, result.error, result.upstreamBody);
+      return;
+    case 'stream':
+      await pipeSseFrames(reply, anthropicFramesOf(result.frames, model), requestId);
+      return;
+  }
+}
+
+function modelOf(body: unknown): string {
+  return body !== null &&
+    typeof body === 'object' &&
+    typeof (body as { model?: unknown }).model === 'string'
+    ? (body as { model: string }).model
+    : '';
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
