@@ -164,8 +164,29 @@ export class FallbackRunner {
   }
 }
 
-/** The caller's signal, limited by the target's total timeout when it has one. */
+/**
+ * The caller's signal, limited by the target's total timeout when it has one. Built from a
+ * controller and a timer rather than AbortSignal.any + AbortSignal.timeout: on Node 20 a
+ * composed timeout signal can be garbage-collected under load and then never fires.
+ */
 function trySignal(caller: AbortSignal, settings: TargetSettings): AbortSignal {
   if (settings.totalTimeoutMs === undefined) return caller;
-  return AbortSignal.any([caller, AbortSignal.timeout(settings.totalTimeoutMs)]);
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('the total timeout passed', 'TimeoutError')),
+    settings.totalTimeoutMs,
+  );
+  timer.unref();
+  const forward = (): void => controller.abort(caller.reason);
+  if (caller.aborted) forward();
+  else caller.addEventListener('abort', forward, { once: true });
+  controller.signal.addEventListener(
+    'abort',
+    () => {
+      clearTimeout(timer);
+      caller.removeEventListener('abort', forward);
+    },
+    { once: true },
+  );
+  return controller.signal;
 }
