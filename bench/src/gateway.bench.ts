@@ -1,6 +1,8 @@
 // `npm run bench`: the same chat completion sent straight to a local mock upstream and through
 // aigw standalone in front of it; prints throughput at 64 connections, latency at 1, and what
-// the gateway adds. Mock, gateway and this load generator each run in their own process.
+// the gateway adds. Also through aigw: the Anthropic `/v1/messages` translation path (same
+// upstream) beside the OpenAI passthrough, and streaming time to first token at 1 connection.
+// Mock, gateway and this load generator each run in their own process.
 import { availableParallelism } from 'node:os';
 import {
   type BenchGateway,
@@ -9,7 +11,7 @@ import {
   startUpstream,
 } from './bench-processes';
 import { formatReport, type TargetResult } from './bench-report';
-import { benchEmail, type ChatTarget, chatPath, chatTarget } from './chat-target';
+import { benchEmail, type ChatTarget, chatTarget, messagesTarget } from './chat-target';
 import { stopAllChildren } from './child-process';
 import { benchApiKey, benchEndpoint, upstreamModel } from './gateway-config';
 import { ChatLoad, ErrorTally } from './load-generator';
@@ -32,29 +34,71 @@ async function main(): Promise<number> {
   const upstream = await startUpstream();
   gateway = await startGateway(upstream.baseUrl);
   const direct = chatTarget('direct', upstream.origin, upstreamModel, benchApiKey);
-  const governed = chatTarget('via aigw', gateway.origin, benchEndpoint, benchApiKey);
-  await checkAnswers(direct, governed);
+  const governed = chatTarget(
+    'via aigw, OpenAI passthrough',
+    gateway.origin,
+    benchEndpoint,
+    benchApiKey,
+  );
+  const translated = messagesTarget(
+    'via aigw, Anthropic /v1/messages',
+    gateway.origin,
+    benchEndpoint,
+    benchApiKey,
+  );
+  const stream = { stream: true } as const;
+  const directStream = chatTarget(
+    'direct, stream',
+    upstream.origin,
+    upstreamModel,
+    benchApiKey,
+    stream,
+  );
+  const governedStream = chatTarget(
+    'via aigw, stream',
+    gateway.origin,
+    benchEndpoint,
+    benchApiKey,
+    stream,
+  );
+  await checkAnswers({ direct, governed, translated, directStream, governedStream });
 
   const errors = new ErrorTally();
   const watched = [upstream, gateway];
   const subjects = [
     { target: direct, server: upstream },
     { target: governed, server: gateway },
+    { target: translated, server: gateway },
   ];
   const throughput = await measureThroughput(subjects, errors, watched);
-  const latency = await measureLatency([direct, governed], errors, watched);
+  const latency = await measureAtOneConnection(
+    'latency',
+    [direct, governed, translated],
+    errors,
+    watched,
+    (load, count) => load.latencies(count),
+  );
+  const ttft = await measureAtOneConnection(
+    'streaming time to first token',
+    [directStream, governedStream],
+    errors,
+    watched,
+    (load, count) => load.firstByteLatencies(count),
+  );
   const gatewayMemory = processMemory(gateway.child.pid);
 
   const result = (target: ChatTarget, index: number): TargetResult => ({
     name: target.name,
     ...throughput[index]!,
     ...latencySummary(latency[index]!),
+    ...(ttft[index] ? { ttft: latencySummary(ttft[index]) } : {}),
   });
   process.stdout.write(
     `\n${formatReport({
       concurrency,
       direct: result(direct, 0),
       gateway: result(governed, 1),
+      anthropic: result(translated, 2),
       gatewayMemory,
       errors: errors.entries(),
     })}\n`,
@@ -62,21 +106,49 @@ async function main(): Promise<number> {
   return errors.total === 0 ? 0 : 1;
 }
 
-/** One request each before measuring: both answer 200, and only aigw masked the email. */
-async function checkAnswers(direct: ChatTarget, governed: ChatTarget): Promise<void> {
-  const directText = await answerText(direct);
-  const governedText = await answerText(governed);
+interface CheckedTargets {
+  readonly direct: ChatTarget;
+  readonly governed: ChatTarget;
+  readonly translated: ChatTarget;
+  readonly directStream: ChatTarget;
+  readonly governedStream: ChatTarget;
+}
+
+/** One request each before measuring: all answer 200, and only aigw masked the email. */
+async function checkAnswers(targets: CheckedTargets): Promise<void> {
+  const directText = chatMessageOf(targets.direct, await answer(targets.direct));
   if (!directText.includes(benchEmail)) {
     throw new Error(`the mock did not echo the message: ${directText}`);
   }
-  if (governedText.includes(benchEmail)) {
-    throw new Error(`aigw passed the email to the upstream unmasked: ${governedText}`);
+  const governedText = chatMessageOf(targets.governed, await answer(targets.governed));
+  const translatedText = anthropicTextOf(targets.translated, await answer(targets.translated));
+  const directStream = await answer(targets.directStream);
+  const governedStream = await answer(targets.governedStream);
+  for (const [target, text] of [
+    [targets.governed, governedText],
+    [targets.translated, translatedText],
+    [targets.governedStream, governedStream],
+  ] as const) {
+    if (text.includes(benchEmail)) {
+      throw new Error(`${target.name}: aigw passed the email to the upstream unmasked: ${text}`);
+    }
   }
-  log(`direct answers "${directText}"; via aigw "${governedText}"`);
+  for (const [target, text] of [
+    [targets.directStream, directStream],
+    [targets.governedStream, governedStream],
+  ] as const) {
+    if (!target.streamEnd || !text.endsWith(target.streamEnd)) {
+      throw new Error(`${target.name}: not a complete stream: ${text.slice(-300)}`);
+    }
+  }
+  log(
+    `direct answers "${directText}"; via aigw "${governedText}"; /v1/messages "${translatedText}"`,
+  );
 }
 
-async function answerText(target: ChatTarget): Promise<string> {
-  const response = await fetch(`${target.origin}${chatPath}`, {
+/** The body of a 200 answer, as text. */
+async function answer(target: ChatTarget): Promise<string> {
+  const response = await fetch(`${target.origin}${target.path}`, {
     method: 'POST',
     headers: target.headers as Record<string, string>,
     body: target.body,
@@ -85,9 +157,22 @@ async function answerText(target: ChatTarget): Promise<string> {
   if (response.status !== 200) {
     throw new Error(`${target.name}: HTTP ${response.status} ${text.slice(0, 500)}`);
   }
+  return text;
+}
+
+function chatMessageOf(target: ChatTarget, text: string): string {
   const completion = JSON.parse(text) as { choices?: { message?: { content?: string } }[] };
   const content = completion.choices?.[0]?.message?.content;
   if (typeof content !== 'string') throw new Error(`${target.name}: no message in ${text}`);
+  return content;
+}
+
+function anthropicTextOf(target: ChatTarget, text: string): string {
+  const message = JSON.parse(text) as { type?: string; content?: { text?: string }[] };
+  const content = message.content?.[0]?.text;
+  if (message.type !== 'message' || typeof content !== 'string') {
+    throw new Error(`${target.name}: not an Anthropic message: ${text}`);
+  }
   return content;
 }
 
@@ -146,10 +231,13 @@ async function measureThroughput(
   }
 }
 
-async function measureLatency(
+/** Sequential requests at one connection per target, in alternating rounds; ms per request. */
+async function measureAtOneConnection(
+  what: string,
   targets: readonly ChatTarget[],
   errors: ErrorTally,
   watched: readonly BenchServer[],
+  sample: (load: ChatLoad, count: number) => Promise<number[]>,
 ): Promise<number[][]> {
   const loads = targets.map((target) => new ChatLoad(target, 1, errors));
   try {
@@ -158,11 +246,11 @@ async function measureLatency(
       log(`warming up ${load.target.name} at c=1 for ${warmUpMs / 1000} s`);
       await whileRunning(watched, load.saturate(1, warmUpMs));
     }
-    log(`latency at c=1: ${latencyRounds} rounds of ${latencyRequestsPerRound} per target`);
+    log(`${what} at c=1: ${latencyRounds} rounds of ${latencyRequestsPerRound} per target`);
     for (let round = 0; round < latencyRounds; round++) {
       for (const [index, load] of loads.entries()) {
         samples[index]!.push(
-          ...(await whileRunning(watched, load.latencies(latencyRequestsPerRound))),
+          ...(await whileRunning(watched, sample(load, latencyRequestsPerRound))),
         );
       }
     }

@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { type ChatTarget, chatPath } from './chat-target';
+import { type ChatTarget } from './chat-target';
 
 /** Non-200 answers and transport failures, counted by a short description. */
 export class ErrorTally {
@@ -26,7 +26,7 @@ export interface ThroughputSample {
   readonly seconds: number;
 }
 
-/** Keep-alive connections to one target; every request is the target's chat completion. */
+/** Keep-alive connections to one target; every request is the target's request. */
 export class ChatLoad {
   private readonly pool: Pool;
 
@@ -72,22 +72,53 @@ export class ChatLoad {
     return samples;
   }
 
+  /**
+   * Sends `count` requests one after another; returns the ms until each answer's first body
+   * bytes arrived (for a stream: the first event, i.e. time to first token).
+   */
+  async firstByteLatencies(count: number): Promise<number[]> {
+    const samples: number[] = [];
+    for (let index = 0; index < count; index++) {
+      const started = process.hrtime.bigint();
+      let firstAt: bigint | undefined;
+      const ok = await this.send(() => {
+        firstAt ??= process.hrtime.bigint();
+      });
+      if (ok && firstAt !== undefined) samples.push(Number(firstAt - started) / 1e6);
+    }
+    return samples;
+  }
+
   async close(): Promise<void> {
     await this.pool.close();
   }
 
-  /** One request, body read to the end; false (and counted) unless it answered 200. */
-  private async send(): Promise<boolean> {
+  /**
+   * One request, body read to the end; false (and counted) unless it answered 200 and, for a
+   * stream, ended as a complete stream does. `onData` runs for every body chunk.
+   */
+  private async send(onData?: () => void): Promise<boolean> {
     try {
       const { statusCode, body } = await this.pool.request({
-        path: chatPath,
+        path: this.target.path,
         method: 'POST',
         headers: this.target.headers,
         body: this.target.body,
       });
-      if (statusCode === 200) {
+      const streamEnd = this.target.streamEnd;
+      if (statusCode === 200 && !onData && !streamEnd) {
         await body.dump();
         return true;
+      }
+      if (statusCode === 200) {
+        let tail = '';
+        for await (const chunk of body as AsyncIterable<Buffer>) {
+          onData?.();
+          if (streamEnd) tail = (tail + chunk.toString('utf8')).slice(-256);
+        }
+        if (!streamEnd || tail.endsWith(streamEnd)) return true;
+        this.errors.add(`${this.target.name}: stream ended without ${JSON.stringify(streamEnd)}`);
+        return false;
       }
       const text = await body.text();
       this.errors.add(`${this.target.name}: HTTP ${statusCode} ${text.slice(0, 200)}`);

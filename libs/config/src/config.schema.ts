@@ -33,10 +33,44 @@ const anthropicProvider = z.strictObject({
   ...providerReliabilityFields,
 });
 
+/** Google Gemini API (generateContent); requests are translated from and to OpenAI chat format. */
+const geminiProvider = z.strictObject({
+  type: z.literal('gemini'),
+  base_url: z.url({ protocol: /^https?$/ }).default('https://generativelanguage.googleapis.com'),
+  /** Sent as the `x-goog-api-key` header. */
+  api_key: z.string().min(1).optional(),
+  /** The path segment before `/models/…`. */
+  api_version: z
+    .string()
+    .regex(/^v\d+[a-z0-9]*$/, 'must be like v1beta or v1')
+    .default('v1beta'),
+  timeout_ms: z.number().int().min(1).max(600_000).default(60_000),
+  ...providerReliabilityFields,
+});
+
+/**
+ * Azure OpenAI: `{endpoint}/openai/deployments/{deployment}/chat/completions?api-version=…`
+ * with an `api-key` header. A target's model is looked up in `deployments`; a model not listed
+ * is taken as the deployment name itself.
+ */
+const azureOpenAiProvider = z.strictObject({
+  type: z.literal('azure_openai'),
+  /** e.g. `https://my-resource.openai.azure.com`. */
+  endpoint: z.url({ protocol: /^https?$/ }),
+  api_key: z.string().min(1).optional(),
+  api_version: z.string().min(1).default('2024-10-21'),
+  /** Target model → deployment name. */
+  deployments: z.record(z.string().min(1), z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/)).default({}),
+  timeout_ms: z.number().int().min(1).max(600_000).default(60_000),
+  ...providerReliabilityFields,
+});
+
 export const providerSchema = z.discriminatedUnion('type', [
   mockProvider,
   openAiProvider,
   anthropicProvider,
+  geminiProvider,
+  azureOpenAiProvider,
 ]);
 
 const target = z.strictObject({
@@ -47,7 +81,8 @@ const target = z.strictObject({
 });
 
 const endpoint = z.strictObject({
-  kind: z.enum(['chat']).default('chat'),
+  /** The one API an endpoint serves: chat (`/v1/chat/completions`, `/v1/messages`) or embeddings. */
+  kind: z.enum(['chat', 'embeddings']).default('chat'),
   targets: z.array(target).min(1, 'an endpoint needs at least one target'),
   guardrails: z
     .strictObject({

@@ -28,6 +28,10 @@ export const defaultPriceTable: PriceTableData = {
     o3: { input: '2.00', output: '8.00', cachedInput: '0.50' },
     'o3-mini': { input: '1.10', output: '4.40', cachedInput: '0.55' },
     'o4-mini': { input: '1.10', output: '4.40', cachedInput: '0.275' },
+    // OpenAI embeddings (input tokens only)
+    'text-embedding-3-small': { input: '0.02', output: '0' },
+    'text-embedding-3-large': { input: '0.13', output: '0' },
+    'text-embedding-ada-002': { input: '0.10', output: '0' },
     // Anthropic
     'claude-3-5-sonnet': { input: '3.00', output: '15.00', cachedInput: '0.30' },
     'claude-3-7-sonnet': { input: '3.00', output: '15.00', cachedInput: '0.30' },

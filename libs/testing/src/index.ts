@@ -9,3 +9,7 @@ export * from './anthropic-mock/anthropic-mock-server';
 export * from './anthropic-mock/anthropic-mock.types';
 export type { MockMessagesRequest } from './anthropic-mock/anthropic-request.schema';
 export type { AnthropicMockErrorBody } from './anthropic-mock/anthropic-error-body';
+export * from './gemini-mock/gemini-mock-server';
+export * from './gemini-mock/gemini-mock.types';
+export type { MockGenerateContentRequest } from './gemini-mock/gemini-request.schema';
+export * from './azure-openai-mock/azure-openai-mock-server';

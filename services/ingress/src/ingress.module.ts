@@ -3,6 +3,7 @@ import { type EventPublisher } from '@aigw/events';
 import { EVENT_PUBLISHER } from '@aigw/runtime';
 import { AdminController } from './http/admin.controller';
 import { ChatCompletionsController } from './http/chat-completions.controller';
+import { EmbeddingsController } from './http/embeddings.controller';
 import { HealthController } from './http/health.controller';
 import { MessagesController } from './http/messages.controller';
 import { ModelsController } from './http/models.controller';
@@ -24,6 +25,7 @@ export class IngressModule {
       imports: options.imports ?? [],
       controllers: [
         ChatCompletionsController,
+        EmbeddingsController,
         MessagesController,
         ModelsController,
         AdminController,

@@ -309,3 +309,47 @@ describe('PolicyDecider.authenticate', () => {
     });
   });
 });
+
+describe('PolicyDecider endpoint kinds', () => {
+  const kindsYaml = configYaml.replace(
+    '\nprincipals:',
+    `
+  vectors:
+    kind: embeddings
+    targets: [{ provider: primary, model: embed-model }]
+    allow: { groups: [developers] }
+principals:`,
+  );
+
+  it('serves each endpoint only for the operation of its kind', () => {
+    const { decider } = setup(kindsYaml);
+    const embeddings = (endpoint: string): AuthorizeRequest => ({
+      ...request(aliceKey, endpoint),
+      operation: 'embeddings',
+    });
+
+    expect(decider.authorize(embeddings('vectors')).outcome).toBe(
+      AuthorizeOutcome.AUTHORIZE_OUTCOME_ALLOWED,
+    );
+    const chatOnEmbeddings = decider.authorize(request(aliceKey, 'vectors'));
+    expect(chatOnEmbeddings.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT);
+    expect(chatOnEmbeddings.reason).toBe(
+      'endpoint "vectors" serves embeddings, not chat.completions',
+    );
+    expect(chatOnEmbeddings.routePlan).toBeUndefined();
+    expect(decider.authorize(embeddings('chat')).outcome).toBe(
+      AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT,
+    );
+  });
+
+  it('lists endpoints of both kinds', () => {
+    const { decider } = setup(kindsYaml);
+
+    const listed = decider.listEndpoints({ credentialSha256: sha256Hex(aliceKey) });
+
+    expect(listed.endpoints.map(({ name, kind }) => ({ name, kind }))).toEqual([
+      { name: 'chat', kind: 'chat' },
+      { name: 'vectors', kind: 'embeddings' },
+    ]);
+  });
+});

@@ -8,7 +8,7 @@ import {
   type ListEndpointsResponse,
   type Principal,
 } from '@aigw/contracts';
-import { type CompiledEndpoint, type ConfigSource } from '@aigw/config';
+import { type CompiledEndpoint, type ConfigSource, type EndpointConfig } from '@aigw/config';
 import { monotonicMs, roundMs } from '@aigw/core';
 import { createEnvelope, type EventPublisher } from '@aigw/events';
 
@@ -42,6 +42,13 @@ export class PolicyDecider {
       response = deny(
         AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT,
         `no endpoint named "${request.endpoint}"`,
+        principal,
+      );
+    } else if (endpoint.config.kind !== endpointKindOf(request.operation)) {
+      // An endpoint serves one API: for any other operation it does not exist (404).
+      response = deny(
+        AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT,
+        `endpoint "${endpoint.name}" serves ${endpoint.config.kind}, not ${request.operation}`,
         principal,
       );
     } else if (!isAllowed(endpoint, principal)) {
@@ -109,6 +116,11 @@ export class PolicyDecider {
       .map((endpoint) => ({ name: endpoint.name, kind: endpoint.config.kind, created }));
     return { authenticated: true, endpoints };
   }
+}
+
+/** The endpoint kind that serves an API operation; every operation but embeddings is chat. */
+export function endpointKindOf(operation: string): EndpointConfig['kind'] {
+  return operation === 'embeddings' ? 'embeddings' : 'chat';
 }
 
 function deny(outcome: AuthorizeOutcome, reason: string, principal?: Principal): AuthorizeResponse {

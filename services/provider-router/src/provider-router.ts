@@ -9,15 +9,19 @@ import {
 import { type CompiledConfig, type ConfigSource } from '@aigw/config';
 import { GatewayErrorCode, monotonicMs } from '@aigw/core';
 import { type EventPublisher } from '@aigw/events';
-import { type ChatCompletionRequest } from '@aigw/llm-api';
+import { type ChatCompletionRequest, type EmbeddingRequest } from '@aigw/llm-api';
 import { RouteCost } from './cost/route-cost';
-import { type ProviderStreamChunk } from './providers/provider-adapter';
+import {
+  type ProviderCompletion,
+  type ProviderEmbeddings,
+  type ProviderStreamChunk,
+} from './providers/provider-adapter';
 import { ProviderError } from './providers/provider-error';
 import { ProviderRegistry } from './providers/provider-registry';
 import { emptyUsage } from './providers/usage-mapping';
 import { RouteEvents } from './routing/attempt-event';
 import { CircuitBreakers } from './routing/circuit-breaker';
-import { type Candidate, FallbackRunner } from './routing/fallback-runner';
+import { type Candidate, FallbackRunner, type TryCall } from './routing/fallback-runner';
 import { type RandomSource } from './routing/retry-policy';
 import { TargetSettingsResolver } from './routing/target-settings';
 
@@ -56,14 +60,13 @@ export class ProviderRouter {
     });
   }
 
+  /** A non-streaming call: chat completions, or embeddings when `operation` is "embeddings". */
   async complete(request: RouteRequest, signal?: AbortSignal): Promise<RouteResponse> {
-    const parsed = JSON.parse(request.body.toString('utf8')) as ChatCompletionRequest;
     const config = this.config.current();
-    const routed = await this.runner.run(config, request, signal, (candidate, trySignal) =>
-      candidate.adapter.complete({ ...parsed, model: candidate.target.model }, trySignal, {
-        firstByteTimeoutMs: candidate.settings.firstByteTimeoutMs,
-      }),
-    );
+    const routed =
+      request.operation === embeddingsOperation
+        ? await this.runner.run(config, request, signal, embedCall(request))
+        : await this.runner.run(config, request, signal, completeCall(request));
     if (!routed.ok) {
       return {
         status: 0,
@@ -94,6 +97,16 @@ export class ProviderRouter {
    * the stream with an error instead of switching providers mid-answer.
    */
   async *stream(request: RouteRequest, signal?: AbortSignal): AsyncGenerator<RouteChunk> {
+    if (request.operation === embeddingsOperation) {
+      const message = 'embeddings cannot be streamed';
+      yield {
+        kind: {
+          $case: 'error',
+          value: { code: GatewayErrorCode.InvalidRequest, message, httpStatus: 400 },
+        },
+      };
+      return;
+    }
     const parsed = JSON.parse(request.body.toString('utf8')) as ChatCompletionRequest;
     const config = this.config.current();
     const routed = await this.runner.run(config, request, signal, async (candidate, trySignal) => {
@@ -158,4 +171,32 @@ export class ProviderRouter {
     this.routeEvents.costUnknown(context, target);
     return '';
   }
+}
+
+const embeddingsOperation = 'embeddings';
+
+function completeCall(request: RouteRequest): TryCall<ProviderCompletion> {
+  const parsed = JSON.parse(request.body.toString('utf8')) as ChatCompletionRequest;
+  return (candidate, trySignal) =>
+    candidate.adapter.complete({ ...parsed, model: candidate.target.model }, trySignal, {
+      firstByteTimeoutMs: candidate.settings.firstByteTimeoutMs,
+    });
+}
+
+/** Embeddings through the same runner; a provider without embeddings refuses like a 400. */
+function embedCall(request: RouteRequest): TryCall<ProviderEmbeddings> {
+  const parsed = JSON.parse(request.body.toString('utf8')) as EmbeddingRequest;
+  return async (candidate, trySignal) => {
+    const { adapter, target } = candidate;
+    if (!adapter.embed) {
+      throw new ProviderError(
+        'client_4xx',
+        `provider "${target.provider}" does not serve embeddings`,
+        400,
+      );
+    }
+    return adapter.embed({ ...parsed, model: target.model }, trySignal, {
+      firstByteTimeoutMs: candidate.settings.firstByteTimeoutMs,
+    });
+  };
 }

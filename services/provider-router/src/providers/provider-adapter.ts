@@ -1,4 +1,4 @@
-import { type ChatCompletionRequest } from '@aigw/llm-api';
+import { type ChatCompletionRequest, type EmbeddingRequest } from '@aigw/llm-api';
 import { type Usage } from '@aigw/contracts';
 
 /** A successful non-streaming answer in OpenAI chat completion format. */
@@ -38,4 +38,19 @@ export interface ProviderAdapter {
     signal: AbortSignal,
     options?: ProviderCallOptions,
   ): AsyncIterable<ProviderStreamChunk>;
+  /**
+   * OpenAI embeddings (`model` already the target's); absent when the provider has none. The
+   * body is the OpenAI embeddings response, vectors in the `encoding_format` the request asked.
+   */
+  embed?(
+    request: EmbeddingRequest,
+    signal: AbortSignal,
+    options?: ProviderCallOptions,
+  ): Promise<ProviderEmbeddings>;
+}
+
+/** A successful embeddings answer in OpenAI format; usage counts prompt tokens only. */
+export interface ProviderEmbeddings {
+  readonly body: Buffer;
+  readonly usage: Usage;
 }

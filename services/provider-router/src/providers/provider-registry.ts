@@ -1,5 +1,7 @@
 import { type CompiledConfig, type ProviderConfig } from '@aigw/config';
 import { AnthropicAdapter } from './anthropic/anthropic.adapter';
+import { AzureOpenAiAdapter } from './azure/azure-openai.adapter';
+import { GeminiAdapter } from './gemini/gemini.adapter';
 import { MockAdapter } from './mock/mock.adapter';
 import { OpenAiAdapter } from './openai/openai.adapter';
 import { type ProviderAdapter } from './provider-adapter';
@@ -20,6 +22,23 @@ function createAdapter(config: ProviderConfig): ProviderAdapter {
         baseUrl: config.base_url,
         apiKey: config.api_key,
         version: config.anthropic_version,
+        timeoutMs: config.timeout_ms,
+        connectTimeoutMs: config.timeouts?.connect_ms,
+      });
+    case 'gemini':
+      return new GeminiAdapter({
+        baseUrl: config.base_url,
+        apiKey: config.api_key,
+        apiVersion: config.api_version,
+        timeoutMs: config.timeout_ms,
+        connectTimeoutMs: config.timeouts?.connect_ms,
+      });
+    case 'azure_openai':
+      return new AzureOpenAiAdapter({
+        endpoint: config.endpoint,
+        apiKey: config.api_key,
+        apiVersion: config.api_version,
+        deployments: config.deployments,
         timeoutMs: config.timeout_ms,
         connectTimeoutMs: config.timeouts?.connect_ms,
       });

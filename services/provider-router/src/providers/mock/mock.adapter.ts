@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Usage } from '@aigw/contracts';
 import { uuidv7 } from '@aigw/core';
-import { type ChatCompletionRequest } from '@aigw/llm-api';
+import { type ChatCompletionRequest, type EmbeddingRequest } from '@aigw/llm-api';
 import {
   type ProviderAdapter,
   type ProviderCompletion,
+  type ProviderEmbeddings,
   type ProviderStreamChunk,
 } from '../provider-adapter';
+import { mockEmbeddingsAnswer } from './mock-embeddings';
 
 /** Rough token count for the mock: one token per 4 characters, at least one. */
 function estimateTokens(text: string): number {
@@ -55,6 +57,13 @@ export class MockAdapter implements ProviderAdapter {
         total_tokens: usage.promptTokens + usage.completionTokens,
       },
     };
+    return { body: Buffer.from(JSON.stringify(body)), usage };
+  }
+
+  /** Deterministic vectors: the same input always embeds to the same unit vector. */
+  async embed(request: EmbeddingRequest, signal: AbortSignal): Promise<ProviderEmbeddings> {
+    if (this.latencyMs > 0) await sleep(this.latencyMs, undefined, { signal });
+    const { body, usage } = mockEmbeddingsAnswer(request);
     return { body: Buffer.from(JSON.stringify(body)), usage };
   }
 

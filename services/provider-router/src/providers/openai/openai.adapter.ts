@@ -1,11 +1,13 @@
 import { Pool, errors as undiciErrors } from 'undici';
-import { type ChatCompletionRequest } from '@aigw/llm-api';
+import { type ChatCompletionRequest, type EmbeddingRequest } from '@aigw/llm-api';
 import {
   type ProviderAdapter,
   type ProviderCallOptions,
   type ProviderCompletion,
+  type ProviderEmbeddings,
   type ProviderStreamChunk,
 } from '../provider-adapter';
+import { usageFromOpenAiEmbeddings } from '../embedding-usage';
 import { ProviderError, errorClassOfStatus } from '../provider-error';
 import { parseRetryAfter } from '../retry-after';
 import { readSseData } from '../sse-reader';
@@ -18,6 +20,10 @@ export interface OpenAiAdapterOptions {
   readonly timeoutMs: number;
   /** TCP + TLS connect timeout for the pool (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /** Sent instead of `Authorization: Bearer <apiKey>` (Azure's `api-key`). */
+  readonly authHeaders?: Readonly<Record<string, string>>;
+  /** Appended to every request path, e.g. `?api-version=2024-10-21` (Azure). */
+  readonly query?: string;
 }
 
 /**
@@ -27,6 +33,7 @@ export interface OpenAiAdapterOptions {
 export class OpenAiAdapter implements ProviderAdapter {
   private readonly pool: Pool;
   private readonly path: string;
+  private readonly embeddingsPath: string;
   private readonly headers: Record<string, string>;
 
   constructor(private readonly options: OpenAiAdapterOptions) {
@@ -36,9 +43,12 @@ export class OpenAiAdapter implements ProviderAdapter {
       keepAliveTimeout: 30_000,
       connect: { timeout: options.connectTimeoutMs ?? 10_000 },
     });
-    this.path = `${url.pathname.replace(/\/$/, '')}/chat/completions`;
+    const query = options.query ?? '';
+    this.path = `${url.pathname.replace(/\/$/, '')}/chat/completions${query}`;
+    this.embeddingsPath = `${url.pathname.replace(/\/$/, '')}/embeddings${query}`;
     this.headers = { 'content-type': 'application/json', accept: 'application/json' };
-    if (options.apiKey) this.headers['authorization'] = `Bearer ${options.apiKey}`;
+    if (options.authHeaders) Object.assign(this.headers, options.authHeaders);
+    else if (options.apiKey) this.headers['authorization'] = `Bearer ${options.apiKey}`;
   }
 
   async complete(
@@ -54,6 +64,22 @@ export class OpenAiAdapter implements ProviderAdapter {
       throw new ProviderError('malformed_response', 'provider answered with invalid JSON', 200);
     }
     return { body, usage: usageFromOpenAi(parsed.usage) ?? emptyUsage };
+  }
+
+  /** POST {base}/embeddings; `encoding_format` passes through, so base64 vectors stay base64. */
+  async embed(
+    request: EmbeddingRequest,
+    signal: AbortSignal,
+    options: ProviderCallOptions = {},
+  ): Promise<ProviderEmbeddings> {
+    const body = await this.send(request, signal, options, this.embeddingsPath);
+    let parsed: { usage?: unknown };
+    try {
+      parsed = JSON.parse(body.toString('utf8')) as { usage?: unknown };
+    } catch {
+      throw new ProviderError('malformed_response', 'provider answered with invalid JSON', 200);
+    }
+    return { body, usage: usageFromOpenAiEmbeddings(parsed.usage) ?? emptyUsage };
   }
 
   async *stream(
@@ -102,8 +128,9 @@ export class OpenAiAdapter implements ProviderAdapter {
     payload: unknown,
     signal: AbortSignal,
     options: ProviderCallOptions,
+    path = this.path,
   ): Promise<Buffer> {
-    const body = await this.open(payload, signal, options);
+    const body = await this.open(payload, signal, options, path);
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of body) chunks.push(chunk);
@@ -118,11 +145,12 @@ export class OpenAiAdapter implements ProviderAdapter {
     payload: unknown,
     signal: AbortSignal,
     options: ProviderCallOptions,
+    path = this.path,
   ): Promise<AsyncIterable<Buffer>> {
     let response;
     try {
       response = await this.pool.request({
-        path: this.path,
+        path,
         method: 'POST',
         headers: this.headers,
         body: JSON.stringify(payload),

@@ -1,0 +1,47 @@
+import {
+  AuthorizeOutcome,
+  type AuthorizeResponse,
+  type PolicyServiceClient,
+} from '@aigw/contracts';
+import { GatewayError, GatewayErrorCode } from '@aigw/core';
+import { type CallState } from './call-state';
+
+/** Asks policy whether this caller may use the endpoint; refusals become gateway errors. */
+export async function authorizeCall(
+  policy: PolicyServiceClient,
+  state: CallState,
+): Promise<AuthorizeResponse> {
+  const { call, context } = state;
+  if (!call.credentialSha256) {
+    throw new GatewayError(
+      GatewayErrorCode.Unauthenticated,
+      'Missing API key: send "Authorization: Bearer <gateway key>".',
+    );
+  }
+  const decision = await policy.authorize({
+    requestId: call.requestId,
+    traceId: call.traceId,
+    credentialSha256: call.credentialSha256,
+    endpoint: context.endpoint,
+    operation: state.operation,
+    tags: context.tags,
+  });
+  switch (decision.outcome) {
+    case AuthorizeOutcome.AUTHORIZE_OUTCOME_ALLOWED:
+      return decision;
+    case AuthorizeOutcome.AUTHORIZE_OUTCOME_UNAUTHENTICATED:
+      throw new GatewayError(GatewayErrorCode.Unauthenticated, 'Invalid API key.');
+    case AuthorizeOutcome.AUTHORIZE_OUTCOME_DENIED:
+      state.context.principal = decision.principal;
+      throw new GatewayError(GatewayErrorCode.PermissionDenied, decision.reason);
+    case AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT:
+      state.context.principal = decision.principal;
+      throw new GatewayError(
+        GatewayErrorCode.UnknownEndpoint,
+        `The model "${context.endpoint}" does not exist or you do not have access to it.`,
+      );
+    case AuthorizeOutcome.AUTHORIZE_OUTCOME_UNSPECIFIED:
+    case AuthorizeOutcome.UNRECOGNIZED:
+      throw new GatewayError(GatewayErrorCode.Internal, 'policy gave no decision');
+  }
+}

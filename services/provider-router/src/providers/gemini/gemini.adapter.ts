@@ -1,0 +1,183 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import {
+  type ChatCompletionRequest,
+  GeminiToOpenAiStream,
+  geminiResponseSchema,
+  geminiToOpenAiCompletion,
+  openAiToGeminiRequest,
+} from '@aigw/llm-api';
+import {
+  type ProviderAdapter,
+  type ProviderCallOptions,
+  type ProviderCompletion,
+  type ProviderStreamChunk,
+} from '../provider-adapter';
+import { ProviderError, errorClassOfStatus } from '../provider-error';
+import { parseRetryAfter } from '../retry-after';
+import { readSseData } from '../sse-reader';
+import { emptyUsage, usageFromOpenAi } from '../usage-mapping';
+import {
+  openAiErrorOfGeminiBody,
+  parseJson,
+  providerErrorOfGeminiEvent,
+  retryDelayOfGeminiBody,
+} from './gemini-upstream-error';
+
+export interface GeminiAdapterOptions {
+  /** e.g. `https://generativelanguage.googleapis.com`. */
+  readonly baseUrl: string;
+  /** Sent as `x-goog-api-key`. */
+  readonly apiKey?: string;
+  /** The version path segment, e.g. `v1beta`. */
+  readonly apiVersion: string;
+  /** Default first-byte timeout, and the longest pause between two chunks of a body. */
+  readonly timeoutMs: number;
+  /** TCP + TLS connect timeout for the pool (default 10 s). */
+  readonly connectTimeoutMs?: number;
+}
+
+type Method = 'generateContent' | 'streamGenerateContent';
+
+/**
+ * Google Gemini API: `POST {base}/{version}/models/{model}:generateContent`, and
+ * `:streamGenerateContent?alt=sse` for streams. The router speaks OpenAI chat format, so
+ * requests, answers, stream events and error bodies are translated (see @aigw/llm-api).
+ */
+export class GeminiAdapter implements ProviderAdapter {
+  private readonly pool: Pool;
+  private readonly prefix: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly options: GeminiAdapterOptions) {
+    const url = new URL(options.baseUrl);
+    this.pool = new Pool(url.origin, {
+      connections: 256,
+      keepAliveTimeout: 30_000,
+      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+    });
+    this.prefix = `${url.pathname.replace(/\/$/, '')}/${options.apiVersion}/models/`;
+    this.headers = { 'content-type': 'application/json', accept: 'application/json' };
+    if (options.apiKey) this.headers['x-goog-api-key'] = options.apiKey;
+  }
+
+  async complete(
+    request: ChatCompletionRequest,
+    signal: AbortSignal,
+    options: ProviderCallOptions = {},
+  ): Promise<ProviderCompletion> {
+    const body = await this.open('generateContent', request, signal, options);
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of body) chunks.push(chunk);
+    } catch (error) {
+      throw this.classify(error);
+    }
+    const json = parseJson(Buffer.concat(chunks).toString('utf8'));
+    if (json === undefined) {
+      throw new ProviderError('malformed_response', 'provider answered with invalid JSON', 200);
+    }
+    const response = geminiResponseSchema.safeParse(json);
+    if (!response.success) {
+      throw new ProviderError('malformed_response', 'provider answered with no response', 200);
+    }
+    const completion = geminiToOpenAiCompletion(response.data, { model: request.model });
+    return {
+      body: Buffer.from(JSON.stringify(completion)),
+      usage: usageFromOpenAi(completion.usage) ?? emptyUsage,
+    };
+  }
+
+  async *stream(
+    request: ChatCompletionRequest,
+    signal: AbortSignal,
+    options: ProviderCallOptions = {},
+  ): AsyncGenerator<ProviderStreamChunk> {
+    const clientWantsUsage = request.stream_options?.include_usage === true;
+    const body = await this.open('streamGenerateContent', request, signal, options);
+    const translator = new GeminiToOpenAiStream({ model: request.model });
+    try {
+      for await (const data of readSseData(body)) {
+        const json = parseJson(data);
+        const failure = providerErrorOfGeminiEvent(json);
+        if (failure) throw failure;
+        const event = geminiResponseSchema.safeParse(json);
+        if (json === undefined || !event.success) {
+          throw new ProviderError('malformed_response', 'provider sent an invalid event', 200);
+        }
+        for (const chunk of translator.push(event.data)) {
+          yield { data: Buffer.from(JSON.stringify(chunk)), forClient: true };
+        }
+      }
+    } catch (error) {
+      throw this.classify(error);
+    }
+    // Gemini has no end event: a stream is complete once a finish reason came.
+    if (!translator.finished) throw new ProviderError('connection', 'provider stream ended early');
+    const last = translator.finish();
+    yield {
+      data: Buffer.from(JSON.stringify(last)),
+      usage: usageFromOpenAi(last.usage),
+      forClient: clientWantsUsage,
+    };
+  }
+
+  /** Sends the request; resolves with the body stream of a 2xx, throws ProviderError otherwise. */
+  private async open(
+    method: Method,
+    request: ChatCompletionRequest,
+    signal: AbortSignal,
+    options: ProviderCallOptions,
+  ): Promise<AsyncIterable<Buffer>> {
+    let response;
+    try {
+      response = await this.pool.request({
+        path: this.pathOf(method, request.model),
+        method: 'POST',
+        headers: this.headers,
+        body: JSON.stringify(openAiToGeminiRequest(request)),
+        signal,
+        headersTimeout: options.firstByteTimeoutMs ?? this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+      });
+    } catch (error) {
+      throw this.classify(error);
+    }
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      return response.body as AsyncIterable<Buffer>;
+    }
+    const errorBody = Buffer.from(
+      await response.body.arrayBuffer().catch(() => new ArrayBuffer(0)),
+    );
+    const errorClass = errorClassOfStatus(response.statusCode);
+    throw new ProviderError(
+      errorClass,
+      `provider answered HTTP ${response.statusCode}`,
+      response.statusCode,
+      errorClass === 'client_4xx' ? (openAiErrorOfGeminiBody(errorBody) ?? errorBody) : undefined,
+      parseRetryAfter(response.headers) ?? retryDelayOfGeminiBody(errorBody),
+    );
+  }
+
+  private pathOf(method: Method, model: string): string {
+    // Accept the model as `gemini-2.5-flash` or as the resource name `models/gemini-2.5-flash`.
+    const id = encodeURIComponent(model.replace(/^models\//, ''));
+    const query = method === 'streamGenerateContent' ? '?alt=sse' : '';
+    return `${this.prefix}${id}:${method}${query}`;
+  }
+
+  private classify(error: unknown): ProviderError {
+    if (error instanceof ProviderError) return error;
+    if (
+      error instanceof undiciErrors.HeadersTimeoutError ||
+      error instanceof undiciErrors.BodyTimeoutError ||
+      (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    ) {
+      return new ProviderError('timeout', 'provider did not answer in time');
+    }
+    return new ProviderError('connection', 'could not reach the provider');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
