@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,15 +65,25 @@ describe('bad input gets OpenAI error JSON, is recorded, and the gateway keeps s
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('a body over the limit → 413', async () => {
-    const response = await post(
-      JSON.stringify({
-        model: 'chat',
-        messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }],
-      }),
-    );
-    expect(response.status).toBe(413);
-    expect(((await response.json()) as ErrorBody).error.code).toBe('body_too_large');
+  it('a body over the limit → 413, answered before the body is read', async () => {
+    // The gateway answers as soon as it sees the declared length and closes the connection, so
+    // a client still uploading may get EPIPE; a raw request that only declares the size reads
+    // the answer reliably.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(
+        `${baseUrl}/v1/chat/completions`,
+        { method: 'POST', headers: { ...headers, 'content-length': String(5 * 1024 * 1024) } },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      request.on('error', reject);
+      request.write('{"model":"chat","messages":[');
+    });
+    expect(answer.status).toBe(413);
+    expect((JSON.parse(answer.body) as ErrorBody).error.code).toBe('body_too_large');
   });
 
   it('a non-JSON body → 400, wrong method → 404/405, as OpenAI errors', async () => {
