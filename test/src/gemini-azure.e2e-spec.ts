@@ -8,6 +8,7 @@ import {
   type AzureOpenAiMock,
   freePort,
   type GeminiMock,
+  mockEmbedding,
   startAzureOpenAiMock,
   startGeminiMock,
   waitForHttp,
@@ -19,7 +20,7 @@ import { sha256, testKeys } from './support/gateway-keys';
 const geminiKey = 'gemini-e2e-secret-7f6e5d';
 const azureKey = 'azure-e2e-secret-9a8b7c';
 
-// `gem` routes to the Gemini mock, `az` to the Azure OpenAI mock (deployment `mini-prod`).
+// `gem` (chat) and `gem-vectors` (embeddings) route to the Gemini mock, `az` to the Azure OpenAI mock (deployment `mini-prod`).
 function configYaml(port: number, dataDir: string, geminiUrl: string, azureEndpoint: string) {
   return `version: 1
 runtime:
@@ -39,6 +40,11 @@ providers:
 endpoints:
   gem:
     targets: [{ provider: google, model: gemini-2.5-flash }]
+    guardrails: { request: [pii-mask] }
+    allow: { groups: [eng] }
+  gem-vectors:
+    kind: embeddings
+    targets: [{ provider: google, model: text-embedding-004 }]
     guardrails: { request: [pii-mask] }
     allow: { groups: [eng] }
   az:
@@ -207,6 +213,37 @@ describe('Gemini and Azure OpenAI as providers, through the standalone gateway',
       ]);
     });
 
+    it('embeds by batchEmbedContents, in float and the default base64, PII masked', async () => {
+      const floats = await openai.embeddings.create({
+        model: 'gem-vectors',
+        input: ['Mail jane@example.com', 'plain text'],
+        encoding_format: 'float',
+        dimensions: 8,
+      });
+      // The SDK asks for base64 by default and decodes it back to numbers.
+      const decoded = await openai.embeddings.create({
+        model: 'gem-vectors',
+        input: 'plain text',
+      });
+
+      const [first, second] = gemini.embedRequests();
+      expect(first!.model).toBe('text-embedding-004');
+      expect(gemini.requests[0]!.headers['x-goog-api-key']).toBe(geminiKey);
+      const texts = first!.body.requests.map((item) => item.content.parts[0]!.text!);
+      expect(texts[0]).not.toContain('jane@example.com');
+      expect(texts[1]).toBe('plain text');
+      expect(first!.body.requests[0]).toMatchObject({
+        model: 'models/text-embedding-004',
+        outputDimensionality: 8,
+      });
+      expect(floats.data.map((item) => item.embedding)).toEqual(
+        texts.map((text) => mockEmbedding(text, 8)),
+      );
+      expect(floats.usage.prompt_tokens).toBeGreaterThan(0);
+      expect(second!.body.requests[0]!.outputDimensionality).toBeUndefined();
+      expect(decoded.data[0]!.embedding).toEqual(mockEmbedding('plain text', 768));
+    });
+
     it('passes a Gemini 400 on as an OpenAI invalid_request_error', async () => {
       gemini.script({ kind: 'status', status: 400, message: 'Invalid schema' });
       const error = await openai.chat.completions
@@ -315,14 +352,16 @@ describe('Gemini and Azure OpenAI as providers, through the standalone gateway',
         baseUrl,
         testKeys.admin,
         `SELECT provider, model, toUInt32(count()) AS n FROM requests FINAL
-         WHERE tags['run'] = '${run}' AND status = 200 GROUP BY provider, model ORDER BY provider`,
+         WHERE tags['run'] = '${run}' AND status = 200 GROUP BY provider, model
+         ORDER BY provider, model`,
       );
       const total = found.reduce((sum, row) => sum + Number(row.n), 0);
-      return total >= 10 ? found : undefined;
+      return total >= 12 ? found : undefined;
     });
     expect(rows.map((row) => ({ provider: row.provider, model: row.model }))).toEqual([
       { provider: 'azure', model: 'gpt-4o-mini' },
       { provider: 'google', model: 'gemini-2.5-flash' },
+      { provider: 'google', model: 'text-embedding-004' },
     ]);
   });
 });

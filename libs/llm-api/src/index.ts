@@ -30,3 +30,6 @@ export * from './gemini/gemini-finish-reason';
 export * from './gemini/openai-to-gemini-request';
 export * from './gemini/gemini-to-openai-completion';
 export * from './gemini/gemini-stream-to-openai-chunks';
+export * from './gemini/gemini-embed.schema';
+export * from './gemini/openai-to-gemini-embed-request';
+export * from './gemini/gemini-to-openai-embeddings';

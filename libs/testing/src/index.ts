@@ -11,5 +11,8 @@ export type { MockMessagesRequest } from './anthropic-mock/anthropic-request.sch
 export type { AnthropicMockErrorBody } from './anthropic-mock/anthropic-error-body';
 export * from './gemini-mock/gemini-mock-server';
 export * from './gemini-mock/gemini-mock.types';
-export type { MockGenerateContentRequest } from './gemini-mock/gemini-request.schema';
+export type {
+  MockBatchEmbedContentsRequest,
+  MockGenerateContentRequest,
+} from './gemini-mock/gemini-request.schema';
 export * from './azure-openai-mock/azure-openai-mock-server';

@@ -18,13 +18,17 @@ import {
   type GeminiRecordedRequest,
 } from './gemini-mock.types';
 import {
+  batchEmbedContentsRequestSchema,
   generateContentRequestSchema,
+  type MockBatchEmbedContentsRequest,
   type MockGenerateContentRequest,
   requestProblem,
 } from './gemini-request.schema';
+import { buildBatchEmbedResponse } from './gemini-embed-builder';
 
 const host = '127.0.0.1';
-const route = /^\/(v\d+[a-z0-9]*)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const route =
+  /^\/(v\d+[a-z0-9]*)\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)$/;
 
 /** An answer before it is written: a JSON body, or the data of SSE events. */
 type Reply =
@@ -32,8 +36,9 @@ type Reply =
   | { readonly type: 'sse'; readonly events: readonly string[] };
 
 /**
- * Starts a mock of the Gemini API on 127.0.0.1: `POST /{version}/models/{model}:generateContent`
- * and `:streamGenerateContent` (SSE with `?alt=sse`, else a JSON array). Like the other mocks it
+ * Starts a mock of the Gemini API on 127.0.0.1: `POST /{version}/models/{model}:generateContent`,
+ * `:streamGenerateContent` (SSE with `?alt=sse`, else a JSON array) and `:batchEmbedContents`
+ * (the deterministic `mockEmbedding` of each text). Like the other mocks it
  * echoes the last user turn as `echo: <text>` and counts `ceil(characters / 4)` tokens per text.
  */
 export async function startGeminiMock(options: GeminiMockOptions = {}): Promise<GeminiMock> {
@@ -89,11 +94,25 @@ class GeminiMockServer implements GeminiMock {
   generateRequests(): Array<{ model: string; body: MockGenerateContentRequest }> {
     return this.recorded.flatMap((request) => {
       const match = route.exec(request.path);
-      return match
+      return match && match[3] !== 'batchEmbedContents'
         ? [
             {
               model: decodeURIComponent(match[2]!),
               body: request.body as MockGenerateContentRequest,
+            },
+          ]
+        : [];
+    });
+  }
+
+  embedRequests(): Array<{ model: string; body: MockBatchEmbedContentsRequest }> {
+    return this.recorded.flatMap((request) => {
+      const match = route.exec(request.path);
+      return match && match[3] === 'batchEmbedContents'
+        ? [
+            {
+              model: decodeURIComponent(match[2]!),
+              body: request.body as MockBatchEmbedContentsRequest,
             },
           ]
         : [];
@@ -173,6 +192,7 @@ class GeminiMockServer implements GeminiMock {
     sse: boolean,
     override: GeminiContentOverride | undefined,
   ): Reply {
+    if (method === 'batchEmbedContents') return this.embedAnswer(body);
     const parsed = generateContentRequestSchema.safeParse(body);
     if (!parsed.success) {
       return {
@@ -192,6 +212,19 @@ class GeminiMockServer implements GeminiMock {
     const events = buildStreamEvents(responseId, model, answer, usage);
     if (sse) return { type: 'sse', events };
     return { type: 'json', status: 200, body: events.map((event) => JSON.parse(event) as unknown) };
+  }
+
+  private embedAnswer(body: unknown): Reply {
+    const parsed = batchEmbedContentsRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      return {
+        type: 'json',
+        status: 400,
+        body: geminiErrorBody(400, requestProblem(parsed.error)),
+      };
+    }
+    const dimensions = this.options.embeddingDimensions ?? 768;
+    return { type: 'json', status: 200, body: buildBatchEmbedResponse(parsed.data, dimensions) };
   }
 
   private async write(

@@ -1,8 +1,11 @@
 import { type IncomingHttpHeaders } from 'node:http';
-import { type MockGenerateContentRequest } from './gemini-request.schema';
+import {
+  type MockBatchEmbedContentsRequest,
+  type MockGenerateContentRequest,
+} from './gemini-request.schema';
 
-/** The two methods the mock serves; a scripted fault may be limited to one of them. */
-export type GeminiMockMethod = 'generateContent' | 'streamGenerateContent';
+/** The methods the mock serves; a scripted fault may be limited to one of them. */
+export type GeminiMockMethod = 'generateContent' | 'streamGenerateContent' | 'batchEmbedContents';
 
 /**
  * One scripted behaviour, taken by exactly one request (first in, first out), after which the
@@ -56,6 +59,8 @@ export interface GeminiMockOptions {
   readonly streamEventIntervalMs?: number;
   /** The default model text (default: `echo: <text of the last user turn>`). */
   readonly reply?: (request: MockGenerateContentRequest) => string;
+  /** Vector length of embeddings without `outputDimensionality` (default 768). */
+  readonly embeddingDimensions?: number;
   /** Keep every request in `requests` (default true). */
   readonly recordRequests?: boolean;
 }
@@ -72,7 +77,7 @@ export interface GeminiRecordedRequest {
   readonly body: unknown;
 }
 
-/** A running mock of the Gemini API (generateContent, streamGenerateContent). */
+/** A running mock of the Gemini API (generateContent, streamGenerateContent, batchEmbedContents). */
 export interface GeminiMock {
   /** Base URL for a Gemini client or the gateway's `base_url`, e.g. `http://127.0.0.1:41234`. */
   readonly baseUrl: string;
@@ -81,6 +86,8 @@ export interface GeminiMock {
   readonly pendingFaults: number;
   /** Bodies of the recorded generate requests, with the model named in their path. */
   generateRequests(): Array<{ model: string; body: MockGenerateContentRequest }>;
+  /** Bodies of the recorded batchEmbedContents requests, with the model named in their path. */
+  embedRequests(): Array<{ model: string; body: MockBatchEmbedContentsRequest }>;
   script(...faults: GeminiMockFault[]): void;
   reset(): void;
   close(): Promise<void>;

@@ -33,3 +33,18 @@ export function requestProblem(error: z.ZodError): string {
   const path = issue?.path.map(String).join('.') ?? '';
   return `Invalid JSON payload received. ${path}: ${issue?.message ?? 'invalid'}`;
 }
+
+/** The part of a batchEmbedContents request body the mock understands. */
+export const batchEmbedContentsRequestSchema = z.looseObject({
+  requests: z
+    .array(
+      z.looseObject({
+        model: z.string(),
+        content: z.looseObject({ parts: z.array(part).min(1) }),
+        outputDimensionality: z.number().int().positive().optional(),
+      }),
+    )
+    .min(1),
+});
+
+export type MockBatchEmbedContentsRequest = z.infer<typeof batchEmbedContentsRequestSchema>;

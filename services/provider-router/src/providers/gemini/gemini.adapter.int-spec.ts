@@ -1,5 +1,5 @@
 import { type ChatCompletionRequest } from '@aigw/llm-api';
-import { type GeminiMock, startGeminiMock } from '@aigw/testing';
+import { type GeminiMock, mockEmbedding, startGeminiMock } from '@aigw/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ProviderStreamChunk } from '../provider-adapter';
 import { ProviderError } from '../provider-error';
@@ -191,6 +191,75 @@ describe('GeminiAdapter against the Gemini mock', () => {
     expect((await failureOf(adapter.complete(request(), signal()))).errorClass).toBe(
       'malformed_response',
     );
+  });
+
+  it('embeds by batchEmbedContents in float and base64, classifying failures like chat', async () => {
+    const floats = await adapter.embed(
+      { model: 'text-embedding-004', input: ['alpha', 'beta gamma'], dimensions: 4 },
+      signal(),
+    );
+
+    const sent = mock.requests[0]!;
+    expect(sent.path).toBe('/v1beta/models/text-embedding-004:batchEmbedContents');
+    expect(sent.headers['x-goog-api-key']).toBe(apiKey);
+    expect(mock.embedRequests()[0]!.body.requests).toEqual([
+      {
+        model: 'models/text-embedding-004',
+        content: { parts: [{ text: 'alpha' }] },
+        outputDimensionality: 4,
+      },
+      {
+        model: 'models/text-embedding-004',
+        content: { parts: [{ text: 'beta gamma' }] },
+        outputDimensionality: 4,
+      },
+    ]);
+    expect(JSON.parse(floats.body.toString('utf8'))).toEqual({
+      object: 'list',
+      data: [
+        { object: 'embedding', index: 0, embedding: mockEmbedding('alpha', 4) },
+        { object: 'embedding', index: 1, embedding: mockEmbedding('beta gamma', 4) },
+      ],
+      model: 'text-embedding-004',
+      usage: { prompt_tokens: 5, total_tokens: 5 },
+    });
+    expect(floats.usage).toMatchObject({ promptTokens: 5, completionTokens: 0 });
+
+    const encoded = await adapter.embed(
+      { model: 'text-embedding-004', input: 'alpha', encoding_format: 'base64' },
+      signal(),
+    );
+    const [item] = (JSON.parse(encoded.body.toString('utf8')) as { data: [{ embedding: string }] })
+      .data;
+    const expected = Buffer.from(new Float32Array(mockEmbedding('alpha', 768)).buffer);
+    expect(item.embedding).toBe(expected.toString('base64'));
+
+    const tokenIds = await failureOf(
+      adapter.embed({ model: 'text-embedding-004', input: [1, 2, 3] }, signal()),
+    );
+    expect(tokenIds).toMatchObject({ errorClass: 'client_4xx', status: 400 });
+    expect(JSON.parse(tokenIds.upstreamBody!.toString('utf8'))).toMatchObject({
+      error: { type: 'invalid_request_error', param: 'input' },
+    });
+    expect(mock.embedRequests()).toHaveLength(2);
+
+    mock.script({ kind: 'status', status: 429, retryDelaySeconds: 2 });
+    const limited = await failureOf(adapter.embed({ model: 'm', input: 'x' }, signal()));
+    expect(limited).toMatchObject({ errorClass: 'rate_limited', status: 429, retryAfterMs: 2000 });
+
+    mock.script({ kind: 'status', status: 400, message: 'bad dimensions' });
+    const invalid = await failureOf(adapter.embed({ model: 'm', input: 'x' }, signal()));
+    expect(JSON.parse(invalid.upstreamBody!.toString('utf8'))).toMatchObject({
+      error: { message: 'bad dimensions', code: 'INVALID_ARGUMENT' },
+    });
+
+    mock.script({ kind: 'malformed-json' });
+    const malformed = await failureOf(adapter.embed({ model: 'm', input: 'x' }, signal()));
+    expect(malformed.errorClass).toBe('malformed_response');
+
+    mock.script({ kind: 'hang' });
+    const hung = await failureOf(adapter.embed({ model: 'm', input: 'x' }, signal()));
+    expect(hung.errorClass).toBe('timeout');
   });
 
   it('refuses a wrong key as a client error', async () => {

@@ -1,15 +1,21 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import {
   type ChatCompletionRequest,
+  type EmbeddingRequest,
   GeminiToOpenAiStream,
+  geminiBatchEmbedResponseSchema,
   geminiResponseSchema,
   geminiToOpenAiCompletion,
+  geminiToOpenAiEmbeddings,
+  openAiToGeminiEmbedRequest,
   openAiToGeminiRequest,
 } from '@aigw/llm-api';
+import { usageFromOpenAiEmbeddings } from '../embedding-usage';
 import {
   type ProviderAdapter,
   type ProviderCallOptions,
   type ProviderCompletion,
+  type ProviderEmbeddings,
   type ProviderStreamChunk,
 } from '../provider-adapter';
 import { ProviderError, errorClassOfStatus } from '../provider-error';
@@ -36,11 +42,11 @@ export interface GeminiAdapterOptions {
   readonly connectTimeoutMs?: number;
 }
 
-type Method = 'generateContent' | 'streamGenerateContent';
+type Method = 'generateContent' | 'streamGenerateContent' | 'batchEmbedContents';
 
 /**
- * Google Gemini API: `POST {base}/{version}/models/{model}:generateContent`, and
- * `:streamGenerateContent?alt=sse` for streams. The router speaks OpenAI chat format, so
+ * Google Gemini API: `POST {base}/{version}/models/{model}:generateContent`,
+ * `:streamGenerateContent?alt=sse` for streams and `:batchEmbedContents` for embeddings. The router speaks OpenAI chat format, so
  * requests, answers, stream events and error bodies are translated (see @aigw/llm-api).
  */
 export class GeminiAdapter implements ProviderAdapter {
@@ -65,14 +71,14 @@ export class GeminiAdapter implements ProviderAdapter {
     signal: AbortSignal,
     options: ProviderCallOptions = {},
   ): Promise<ProviderCompletion> {
-    const body = await this.open('generateContent', request, signal, options);
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of body) chunks.push(chunk);
-    } catch (error) {
-      throw this.classify(error);
-    }
-    const json = parseJson(Buffer.concat(chunks).toString('utf8'));
+    const body = await this.open(
+      'generateContent',
+      request.model,
+      openAiToGeminiRequest(request),
+      signal,
+      options,
+    );
+    const json = await this.readJson(body);
     if (json === undefined) {
       throw new ProviderError('malformed_response', 'provider answered with invalid JSON', 200);
     }
@@ -87,13 +93,52 @@ export class GeminiAdapter implements ProviderAdapter {
     };
   }
 
+  /** Embeddings by `batchEmbedContents`; token-id inputs are refused before any call. */
+  async embed(
+    request: EmbeddingRequest,
+    signal: AbortSignal,
+    options: ProviderCallOptions = {},
+  ): Promise<ProviderEmbeddings> {
+    const translated = openAiToGeminiEmbedRequest(request);
+    if (!translated.ok) {
+      const body = Buffer.from(JSON.stringify(translated.error));
+      throw new ProviderError('client_4xx', translated.error.error.message, 400, body);
+    }
+    const body = await this.open(
+      'batchEmbedContents',
+      request.model,
+      translated.request,
+      signal,
+      options,
+    );
+    const json = await this.readJson(body);
+    if (json === undefined) {
+      throw new ProviderError('malformed_response', 'provider answered with invalid JSON', 200);
+    }
+    const response = geminiBatchEmbedResponseSchema.safeParse(json);
+    if (!response.success) {
+      throw new ProviderError('malformed_response', 'provider answered with no embeddings', 200);
+    }
+    const embeddings = geminiToOpenAiEmbeddings(response.data, request);
+    return {
+      body: Buffer.from(JSON.stringify(embeddings)),
+      usage: usageFromOpenAiEmbeddings(embeddings.usage) ?? emptyUsage,
+    };
+  }
+
   async *stream(
     request: ChatCompletionRequest,
     signal: AbortSignal,
     options: ProviderCallOptions = {},
   ): AsyncGenerator<ProviderStreamChunk> {
     const clientWantsUsage = request.stream_options?.include_usage === true;
-    const body = await this.open('streamGenerateContent', request, signal, options);
+    const body = await this.open(
+      'streamGenerateContent',
+      request.model,
+      openAiToGeminiRequest(request),
+      signal,
+      options,
+    );
     const translator = new GeminiToOpenAiStream({ model: request.model });
     try {
       for await (const data of readSseData(body)) {
@@ -124,17 +169,18 @@ export class GeminiAdapter implements ProviderAdapter {
   /** Sends the request; resolves with the body stream of a 2xx, throws ProviderError otherwise. */
   private async open(
     method: Method,
-    request: ChatCompletionRequest,
+    model: string,
+    payload: unknown,
     signal: AbortSignal,
     options: ProviderCallOptions,
   ): Promise<AsyncIterable<Buffer>> {
     let response;
     try {
       response = await this.pool.request({
-        path: this.pathOf(method, request.model),
+        path: this.pathOf(method, model),
         method: 'POST',
         headers: this.headers,
-        body: JSON.stringify(openAiToGeminiRequest(request)),
+        body: JSON.stringify(payload),
         signal,
         headersTimeout: options.firstByteTimeoutMs ?? this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
@@ -156,6 +202,17 @@ export class GeminiAdapter implements ProviderAdapter {
       errorClass === 'client_4xx' ? (openAiErrorOfGeminiBody(errorBody) ?? errorBody) : undefined,
       parseRetryAfter(response.headers) ?? retryDelayOfGeminiBody(errorBody),
     );
+  }
+
+  /** The whole body as JSON; undefined when it is not JSON. */
+  private async readJson(body: AsyncIterable<Buffer>): Promise<unknown> {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of body) chunks.push(chunk);
+    } catch (error) {
+      throw this.classify(error);
+    }
+    return parseJson(Buffer.concat(chunks).toString('utf8'));
   }
 
   private pathOf(method: Method, model: string): string {
