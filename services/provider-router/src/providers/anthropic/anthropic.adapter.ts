@@ -1,4 +1,3 @@
-import { Pool, errors as undiciErrors } from 'undici';
 import {
   AnthropicToOpenAiStream,
   anthropicMessageSchema,
@@ -13,8 +12,8 @@ import {
   type ProviderCompletion,
   type ProviderStreamChunk,
 } from '../provider-adapter';
-import { ProviderError, errorClassOfStatus } from '../provider-error';
-import { parseRetryAfter } from '../retry-after';
+import { ProviderError } from '../provider-error';
+import { ProviderHttpClient } from '../provider-http-client';
 import { readSseData } from '../sse-reader';
 import { emptyUsage, usageFromOpenAi } from '../usage-mapping';
 import { openAiErrorOfAnthropic, providerErrorOfStreamEvent } from './anthropic-upstream-error';
@@ -36,26 +35,23 @@ export interface AnthropicAdapterOptions {
  * events and error bodies are translated both ways (see the translations in @aigw/llm-api).
  */
 export class AnthropicAdapter implements ProviderAdapter {
-  private readonly pool: Pool;
+  private readonly http: ProviderHttpClient;
   private readonly path: string;
-  private readonly headers: Record<string, string>;
 
-  constructor(private readonly options: AnthropicAdapterOptions) {
-    const url = new URL(options.baseUrl);
-    this.pool = new Pool(url.origin, {
-      connections: 256,
-      keepAliveTimeout: 30_000,
-      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-    });
-    const prefix = url.pathname.replace(/\/$/, '');
-    // Accept a base URL given with or without the `/v1` suffix.
-    this.path = prefix.endsWith('/v1') ? `${prefix}/messages` : `${prefix}/v1/messages`;
-    this.headers = {
+  constructor(options: AnthropicAdapterOptions) {
+    const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/json',
       'anthropic-version': options.version,
     };
-    if (options.apiKey) this.headers['x-api-key'] = options.apiKey;
+    if (options.apiKey) headers['x-api-key'] = options.apiKey;
+    this.http = new ProviderHttpClient(
+      { ...options, headers },
+      { clientErrorBody: openAiErrorOfAnthropic },
+    );
+    const prefix = this.http.basePath;
+    // Accept a base URL given with or without the `/v1` suffix.
+    this.path = prefix.endsWith('/v1') ? `${prefix}/messages` : `${prefix}/v1/messages`;
   }
 
   async complete(
@@ -64,16 +60,10 @@ export class AnthropicAdapter implements ProviderAdapter {
     options: ProviderCallOptions = {},
   ): Promise<ProviderCompletion> {
     const payload = { ...openAiToAnthropicRequest(request), stream: false };
-    const body = await this.open(payload, signal, options);
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of body) chunks.push(chunk);
-    } catch (error) {
-      throw this.classify(error);
-    }
+    const body = await this.http.post(this.path, payload, signal, options);
     let json: unknown;
     try {
-      json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      json = JSON.parse(body.toString('utf8'));
     } catch {
       throw new ProviderError('malformed_response', 'provider answered with invalid JSON', 200);
     }
@@ -95,7 +85,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   ): AsyncGenerator<ProviderStreamChunk> {
     const clientWantsUsage = request.stream_options?.include_usage === true;
     const payload = { ...openAiToAnthropicRequest(request), stream: true };
-    const body = await this.open(payload, signal, options);
+    const body = await this.http.open(this.path, payload, signal, options);
     const translator = new AnthropicToOpenAiStream();
     let stopped = false;
     try {
@@ -120,61 +110,13 @@ export class AnthropicAdapter implements ProviderAdapter {
         }
       }
     } catch (error) {
-      throw this.classify(error);
+      throw this.http.classify(error);
     }
     if (!stopped) throw new ProviderError('connection', 'provider stream ended early');
   }
 
-  /** Sends the request; resolves with the body stream of a 2xx, throws ProviderError otherwise. */
-  private async open(
-    payload: unknown,
-    signal: AbortSignal,
-    options: ProviderCallOptions,
-  ): Promise<AsyncIterable<Buffer>> {
-    let response;
-    try {
-      response = await this.pool.request({
-        path: this.path,
-        method: 'POST',
-        headers: this.headers,
-        body: JSON.stringify(payload),
-        signal,
-        headersTimeout: options.firstByteTimeoutMs ?? this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
-      });
-    } catch (error) {
-      throw this.classify(error);
-    }
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      return response.body as AsyncIterable<Buffer>;
-    }
-    const errorBody = Buffer.from(
-      await response.body.arrayBuffer().catch(() => new ArrayBuffer(0)),
-    );
-    const errorClass = errorClassOfStatus(response.statusCode);
-    throw new ProviderError(
-      errorClass,
-      `provider answered HTTP ${response.statusCode}`,
-      response.statusCode,
-      errorClass === 'client_4xx' ? (openAiErrorOfAnthropic(errorBody) ?? errorBody) : undefined,
-      parseRetryAfter(response.headers),
-    );
-  }
-
-  private classify(error: unknown): ProviderError {
-    if (error instanceof ProviderError) return error;
-    if (
-      error instanceof undiciErrors.HeadersTimeoutError ||
-      error instanceof undiciErrors.BodyTimeoutError ||
-      (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-    ) {
-      return new ProviderError('timeout', 'provider did not answer in time');
-    }
-    return new ProviderError('connection', 'could not reach the provider');
-  }
-
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.http.close();
   }
 }
 

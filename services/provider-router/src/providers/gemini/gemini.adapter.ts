@@ -1,4 +1,3 @@
-import { Pool, errors as undiciErrors } from 'undici';
 import {
   type ChatCompletionRequest,
   type EmbeddingRequest,
@@ -18,8 +17,8 @@ import {
   type ProviderEmbeddings,
   type ProviderStreamChunk,
 } from '../provider-adapter';
-import { ProviderError, errorClassOfStatus } from '../provider-error';
-import { parseRetryAfter } from '../retry-after';
+import { ProviderError } from '../provider-error';
+import { ProviderHttpClient } from '../provider-http-client';
 import { readSseData } from '../sse-reader';
 import { emptyUsage, usageFromOpenAi } from '../usage-mapping';
 import {
@@ -50,20 +49,20 @@ type Method = 'generateContent' | 'streamGenerateContent' | 'batchEmbedContents'
  * requests, answers, stream events and error bodies are translated (see @aigw/llm-api).
  */
 export class GeminiAdapter implements ProviderAdapter {
-  private readonly pool: Pool;
+  private readonly http: ProviderHttpClient;
   private readonly prefix: string;
-  private readonly headers: Record<string, string>;
 
-  constructor(private readonly options: GeminiAdapterOptions) {
-    const url = new URL(options.baseUrl);
-    this.pool = new Pool(url.origin, {
-      connections: 256,
-      keepAliveTimeout: 30_000,
-      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-    });
-    this.prefix = `${url.pathname.replace(/\/$/, '')}/${options.apiVersion}/models/`;
-    this.headers = { 'content-type': 'application/json', accept: 'application/json' };
-    if (options.apiKey) this.headers['x-goog-api-key'] = options.apiKey;
+  constructor(options: GeminiAdapterOptions) {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
+    if (options.apiKey) headers['x-goog-api-key'] = options.apiKey;
+    this.http = new ProviderHttpClient(
+      { ...options, headers },
+      { clientErrorBody: openAiErrorOfGeminiBody, retryAfterFromBody: retryDelayOfGeminiBody },
+    );
+    this.prefix = `${this.http.basePath}/${options.apiVersion}/models/`;
   }
 
   async complete(
@@ -71,9 +70,8 @@ export class GeminiAdapter implements ProviderAdapter {
     signal: AbortSignal,
     options: ProviderCallOptions = {},
   ): Promise<ProviderCompletion> {
-    const body = await this.open(
-      'generateContent',
-      request.model,
+    const body = await this.http.open(
+      this.pathOf('generateContent', request.model),
       openAiToGeminiRequest(request),
       signal,
       options,
@@ -104,9 +102,8 @@ export class GeminiAdapter implements ProviderAdapter {
       const body = Buffer.from(JSON.stringify(translated.error));
       throw new ProviderError('client_4xx', translated.error.error.message, 400, body);
     }
-    const body = await this.open(
-      'batchEmbedContents',
-      request.model,
+    const body = await this.http.open(
+      this.pathOf('batchEmbedContents', request.model),
       translated.request,
       signal,
       options,
@@ -132,9 +129,8 @@ export class GeminiAdapter implements ProviderAdapter {
     options: ProviderCallOptions = {},
   ): AsyncGenerator<ProviderStreamChunk> {
     const clientWantsUsage = request.stream_options?.include_usage === true;
-    const body = await this.open(
-      'streamGenerateContent',
-      request.model,
+    const body = await this.http.open(
+      this.pathOf('streamGenerateContent', request.model),
       openAiToGeminiRequest(request),
       signal,
       options,
@@ -154,7 +150,7 @@ export class GeminiAdapter implements ProviderAdapter {
         }
       }
     } catch (error) {
-      throw this.classify(error);
+      throw this.http.classify(error);
     }
     // Gemini has no end event: a stream is complete once a finish reason came.
     if (!translator.finished) throw new ProviderError('connection', 'provider stream ended early');
@@ -166,53 +162,9 @@ export class GeminiAdapter implements ProviderAdapter {
     };
   }
 
-  /** Sends the request; resolves with the body stream of a 2xx, throws ProviderError otherwise. */
-  private async open(
-    method: Method,
-    model: string,
-    payload: unknown,
-    signal: AbortSignal,
-    options: ProviderCallOptions,
-  ): Promise<AsyncIterable<Buffer>> {
-    let response;
-    try {
-      response = await this.pool.request({
-        path: this.pathOf(method, model),
-        method: 'POST',
-        headers: this.headers,
-        body: JSON.stringify(payload),
-        signal,
-        headersTimeout: options.firstByteTimeoutMs ?? this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
-      });
-    } catch (error) {
-      throw this.classify(error);
-    }
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      return response.body as AsyncIterable<Buffer>;
-    }
-    const errorBody = Buffer.from(
-      await response.body.arrayBuffer().catch(() => new ArrayBuffer(0)),
-    );
-    const errorClass = errorClassOfStatus(response.statusCode);
-    throw new ProviderError(
-      errorClass,
-      `provider answered HTTP ${response.statusCode}`,
-      response.statusCode,
-      errorClass === 'client_4xx' ? (openAiErrorOfGeminiBody(errorBody) ?? errorBody) : undefined,
-      parseRetryAfter(response.headers) ?? retryDelayOfGeminiBody(errorBody),
-    );
-  }
-
   /** The whole body as JSON; undefined when it is not JSON. */
   private async readJson(body: AsyncIterable<Buffer>): Promise<unknown> {
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of body) chunks.push(chunk);
-    } catch (error) {
-      throw this.classify(error);
-    }
-    return parseJson(Buffer.concat(chunks).toString('utf8'));
+    return parseJson((await this.http.readAll(body)).toString('utf8'));
   }
 
   private pathOf(method: Method, model: string): string {
@@ -222,19 +174,7 @@ export class GeminiAdapter implements ProviderAdapter {
     return `${this.prefix}${id}:${method}${query}`;
   }
 
-  private classify(error: unknown): ProviderError {
-    if (error instanceof ProviderError) return error;
-    if (
-      error instanceof undiciErrors.HeadersTimeoutError ||
-      error instanceof undiciErrors.BodyTimeoutError ||
-      (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-    ) {
-      return new ProviderError('timeout', 'provider did not answer in time');
-    }
-    return new ProviderError('connection', 'could not reach the provider');
-  }
-
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.http.close();
   }
 }

@@ -1,4 +1,3 @@
-import { Pool, errors as undiciErrors } from 'undici';
 import { type ChatCompletionRequest, type EmbeddingRequest } from '@aigw/llm-api';
 import {
   type ProviderAdapter,
@@ -8,8 +7,8 @@ import {
   type ProviderStreamChunk,
 } from '../provider-adapter';
 import { usageFromOpenAiEmbeddings } from '../embedding-usage';
-import { ProviderError, errorClassOfStatus } from '../provider-error';
-import { parseRetryAfter } from '../retry-after';
+import { ProviderError } from '../provider-error';
+import { ProviderHttpClient } from '../provider-http-client';
 import { readSseData } from '../sse-reader';
 import { emptyUsage, usageFromOpenAi } from '../usage-mapping';
 
@@ -31,24 +30,21 @@ export interface OpenAiAdapterOptions {
  * One keep-alive connection pool per provider, created once.
  */
 export class OpenAiAdapter implements ProviderAdapter {
-  private readonly pool: Pool;
+  private readonly http: ProviderHttpClient;
   private readonly path: string;
   private readonly embeddingsPath: string;
-  private readonly headers: Record<string, string>;
 
-  constructor(private readonly options: OpenAiAdapterOptions) {
-    const url = new URL(options.baseUrl);
-    this.pool = new Pool(url.origin, {
-      connections: 256,
-      keepAliveTimeout: 30_000,
-      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-    });
+  constructor(options: OpenAiAdapterOptions) {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
+    if (options.authHeaders) Object.assign(headers, options.authHeaders);
+    else if (options.apiKey) headers['authorization'] = `Bearer ${options.apiKey}`;
+    this.http = new ProviderHttpClient({ ...options, headers });
     const query = options.query ?? '';
-    this.path = `${url.pathname.replace(/\/$/, '')}/chat/completions${query}`;
-    this.embeddingsPath = `${url.pathname.replace(/\/$/, '')}/embeddings${query}`;
-    this.headers = { 'content-type': 'application/json', accept: 'application/json' };
-    if (options.authHeaders) Object.assign(this.headers, options.authHeaders);
-    else if (options.apiKey) this.headers['authorization'] = `Bearer ${options.apiKey}`;
+    this.path = `${this.http.basePath}/chat/completions${query}`;
+    this.embeddingsPath = `${this.http.basePath}/embeddings${query}`;
   }
 
   async complete(
@@ -56,7 +52,7 @@ export class OpenAiAdapter implements ProviderAdapter {
     signal: AbortSignal,
     options: ProviderCallOptions = {},
   ): Promise<ProviderCompletion> {
-    const body = await this.send({ ...request, stream: false }, signal, options);
+    const body = await this.http.post(this.path, { ...request, stream: false }, signal, options);
     let parsed: { usage?: unknown };
     try {
       parsed = JSON.parse(body.toString('utf8')) as { usage?: unknown };
@@ -72,7 +68,7 @@ export class OpenAiAdapter implements ProviderAdapter {
     signal: AbortSignal,
     options: ProviderCallOptions = {},
   ): Promise<ProviderEmbeddings> {
-    const body = await this.send(request, signal, options, this.embeddingsPath);
+    const body = await this.http.post(this.embeddingsPath, request, signal, options);
     let parsed: { usage?: unknown };
     try {
       parsed = JSON.parse(body.toString('utf8')) as { usage?: unknown };
@@ -88,7 +84,8 @@ export class OpenAiAdapter implements ProviderAdapter {
     options: ProviderCallOptions = {},
   ): AsyncGenerator<ProviderStreamChunk> {
     const clientWantsUsage = request.stream_options?.include_usage === true;
-    const response = await this.open(
+    const response = await this.http.open(
+      this.path,
       {
         ...request,
         stream: true,
@@ -120,76 +117,11 @@ export class OpenAiAdapter implements ProviderAdapter {
         yield { data: chunk, usage, forClient: clientWantsUsage || !usageOnly };
       }
     } catch (error) {
-      throw this.classify(error);
+      throw this.http.classify(error);
     }
-  }
-
-  private async send(
-    payload: unknown,
-    signal: AbortSignal,
-    options: ProviderCallOptions,
-    path = this.path,
-  ): Promise<Buffer> {
-    const body = await this.open(payload, signal, options, path);
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of body) chunks.push(chunk);
-    } catch (error) {
-      throw this.classify(error);
-    }
-    return Buffer.concat(chunks);
-  }
-
-  /** Sends the request; resolves with the body stream of a 2xx, throws ProviderError otherwise. */
-  private async open(
-    payload: unknown,
-    signal: AbortSignal,
-    options: ProviderCallOptions,
-    path = this.path,
-  ): Promise<AsyncIterable<Buffer>> {
-    let response;
-    try {
-      response = await this.pool.request({
-        path,
-        method: 'POST',
-        headers: this.headers,
-        body: JSON.stringify(payload),
-        signal,
-        headersTimeout: options.firstByteTimeoutMs ?? this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
-      });
-    } catch (error) {
-      throw this.classify(error);
-    }
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      return response.body as AsyncIterable<Buffer>;
-    }
-    const errorBody = Buffer.from(
-      await response.body.arrayBuffer().catch(() => new ArrayBuffer(0)),
-    );
-    const errorClass = errorClassOfStatus(response.statusCode);
-    throw new ProviderError(
-      errorClass,
-      `provider answered HTTP ${response.statusCode}`,
-      response.statusCode,
-      errorClass === 'client_4xx' ? errorBody : undefined,
-      parseRetryAfter(response.headers),
-    );
-  }
-
-  private classify(error: unknown): ProviderError {
-    if (error instanceof ProviderError) return error;
-    if (
-      error instanceof undiciErrors.HeadersTimeoutError ||
-      error instanceof undiciErrors.BodyTimeoutError ||
-      (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-    ) {
-      return new ProviderError('timeout', 'provider did not answer in time');
-    }
-    return new ProviderError('connection', 'could not reach the provider');
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.http.close();
   }
 }
