@@ -12,7 +12,10 @@ const names = z
 const referencesSchema = z.object({
   providers: names,
   guardrails: z
-    .record(z.string(), z.object({ stage: text }).catch({ stage: undefined }))
+    .record(
+      z.string(),
+      z.object({ stage: text, endpoint: text }).catch({ stage: undefined, endpoint: undefined }),
+    )
     .catch({})
     .transform((entries) => new Map(Object.entries(entries))),
   principals: z.record(z.string(), z.object({ groups: texts }).catch({ groups: [] })).catch({}),
@@ -97,6 +100,15 @@ export function checkReferences(document: unknown): ConfigIssue[] {
         });
       }
     });
+  }
+  for (const [guardrailName, guardrail] of config.guardrails) {
+    // An LLM judge calls the targets of a gateway endpoint, which must exist.
+    if (guardrail.endpoint !== undefined && !(guardrail.endpoint in config.endpoints)) {
+      issues.push({
+        path: `guardrails.${guardrailName}.endpoint`,
+        message: `unknown endpoint "${guardrail.endpoint}"`,
+      });
+    }
   }
   const seenHashes = new Set<string>();
   config.keys.forEach((key, index) => {

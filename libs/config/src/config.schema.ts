@@ -6,6 +6,27 @@ const name = z
   .string()
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, 'must be 1-63 letters, digits, ".", "_" or "-"');
 const hostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port');
+const ipv4Port = /^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/;
+const ipv6Port = /^\[[0-9a-fA-F:.]+\]:\d{1,5}$/;
+/**
+ * Where callers reach a service: one host:port (a DNS name may resolve to several replicas), or
+ * a comma-separated list of replicas by IP (e.g. one host, a port each), or a grpc `scheme://`.
+ */
+const serviceAddress = z.string().refine(
+  (value) => {
+    if (/^[a-z][a-z0-9+.-]*:\/\/\S+$/.test(value)) return true;
+    const entries = value.split(',').map((entry) => entry.trim());
+    if (entries.length === 1) return /^[^:\s]+:\d{1,5}$/.test(entries[0]!);
+    return (
+      entries.every((entry) => ipv4Port.test(entry)) ||
+      entries.every((entry) => ipv6Port.test(entry))
+    );
+  },
+  {
+    message:
+      'must be host:port, a scheme:// target, or a comma-separated list of IPv4 (or [IPv6]) host:port',
+  },
+);
 
 const mockProvider = z.strictObject({
   type: z.literal('mock'),
@@ -161,10 +182,32 @@ const promptInjectionGuardrail = z.strictObject({
   threshold: z.number().gt(0).max(1).default(0.5),
 });
 
+/**
+ * A guardrail decided by a model: the judge calls the targets of a gateway endpoint with an
+ * editable prompt and reads back a structured verdict.
+ */
+const llmJudgeGuardrail = z.strictObject({
+  type: z.literal('llm_judge'),
+  stage: guardrailStage,
+  kind: z.enum(['content_safety', 'hallucination', 'custom']),
+  /** A gateway endpoint whose targets answer the judge. */
+  endpoint: name,
+  /** The judge's instructions; each kind has a default, a custom judge must give one. */
+  prompt: z.string().trim().min(1).max(20_000).optional(),
+  timeout_ms: z.number().int().min(1).max(120_000).default(5000),
+  /** What an unanswered or unreadable judgement counts as. */
+  on_error: z.enum(['fail_open', 'fail_closed']).default('fail_closed'),
+  action: z.enum(['block', 'log']).default('block'),
+});
+
 export const guardrailSchema = z.discriminatedUnion('type', [
   piiGuardrail,
   secretsGuardrail,
   promptInjectionGuardrail,
+  llmJudgeGuardrail.refine((guardrail) => guardrail.kind !== 'custom' || guardrail.prompt, {
+    path: ['prompt'],
+    message: 'a custom judge needs a prompt',
+  }),
 ]);
 
 const mcpConnection = z.strictObject({
@@ -219,11 +262,11 @@ const runtime = z
       .default({ mode: 'embedded' }),
     services: z
       .strictObject({
-        policy: hostPort.default('127.0.0.1:50051'),
-        guardrail_judge: hostPort.default('127.0.0.1:50052'),
-        provider_router: hostPort.default('127.0.0.1:50053'),
-        mcp_broker: hostPort.default('127.0.0.1:50054'),
-        analytics_sink: hostPort.default('127.0.0.1:50055'),
+        policy: serviceAddress.default('127.0.0.1:50051'),
+        guardrail_judge: serviceAddress.default('127.0.0.1:50052'),
+        provider_router: serviceAddress.default('127.0.0.1:50053'),
+        mcp_broker: serviceAddress.default('127.0.0.1:50054'),
+        analytics_sink: serviceAddress.default('127.0.0.1:50055'),
       })
       .prefault({}),
   })

@@ -1,8 +1,16 @@
+import { hostname } from 'node:os';
 import { type Envelope, type RequestContext } from '@aigw/contracts';
 import { uuidv7 } from '@aigw/core';
 import { Topics } from './topics';
 
 export const eventSchemaVersion = 1;
+
+/**
+ * Names this process among the replicas of a service: AIGW_INSTANCE_ID, else hostname-pid.
+ * Read once per process, so every event a replica emits carries the same name cheaply.
+ */
+export const serviceInstance: string =
+  process.env['AIGW_INSTANCE_ID'] || `${hostname()}-${process.pid}`;
 
 /** The payload union of the envelope, e.g. `{ $case: 'requestCompleted', value: … }`. */
 export type EventPayload = NonNullable<Envelope['payload']>;
@@ -37,6 +45,7 @@ export function createEnvelope(
     type: eventTypeOf(payload),
     occurredAt: occurredAt.toISOString(),
     service,
+    serviceInstance,
     principal: context.principal,
     endpoint: context.endpoint,
     tags: context.tags,

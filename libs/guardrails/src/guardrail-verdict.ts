@@ -12,6 +12,16 @@ export interface GuardrailOutcome {
   readonly entities: ReadonlyMap<string, number>;
   /** Risk score in [0, 1] for scoring guardrails (prompt injection). */
   readonly score?: number;
+  /** Set when a model judged: which one answered and what the call cost. */
+  readonly judge?: JudgeCall;
+}
+
+/** The model call behind an LLM-judge verdict; never the judged text. */
+export interface JudgeCall {
+  readonly provider: string;
+  readonly model: string;
+  /** Decimal dollars; empty when the model has no known price. */
+  readonly costUsd: string;
 }
 
 /** A guardrail compiled from config once; evaluate is called per request. */

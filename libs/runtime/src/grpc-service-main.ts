@@ -21,11 +21,16 @@ export interface GrpcServiceMainOptions {
   readonly beforeClose?: (app: INestApplicationContext) => Promise<void>;
 }
 
-/** Binds on every interface at the configured port unless AIGW_GRPC_BIND says otherwise. */
+/**
+ * Binds on every interface at the configured port unless AIGW_GRPC_BIND says otherwise. A
+ * process is one replica: when the address lists several, each replica sets AIGW_GRPC_BIND,
+ * and without it the first listed port is used.
+ */
 export function bindAddress(address: string): string {
   const override = process.env['AIGW_GRPC_BIND'];
   if (override) return override;
-  const port = address.slice(address.lastIndexOf(':') + 1);
+  const first = address.split(',')[0]!.trim();
+  const port = first.slice(first.lastIndexOf(':') + 1);
   return `0.0.0.0:${port}`;
 }
 

@@ -2,14 +2,14 @@ import { ChannelCredentials } from '@grpc/grpc-js';
 import { type Channel, type Client, createChannel, createClient } from 'nice-grpc';
 import { type CompatServiceDefinition } from 'nice-grpc/lib/service-definitions';
 import { grpcKeepaliveOptions } from './grpc-server-host';
+import { grpcTarget } from './grpc-target';
 
 /**
- * A channel to a service address, created once and kept alive. `dns:///host:port` targets
- * resolve every address of a name and spread calls round robin over them (several replicas).
+ * A channel to a service address, created once and kept alive. Calls spread round robin over
+ * every resolved address: all addresses of a DNS name, or a comma-separated list of replicas.
  */
 export function createServiceChannel(address: string): Channel {
-  const target = address.includes('://') ? address : `dns:///${address}`;
-  return createChannel(target, ChannelCredentials.createInsecure(), {
+  return createChannel(grpcTarget(address), ChannelCredentials.createInsecure(), {
     ...grpcKeepaliveOptions,
     'grpc.service_config': JSON.stringify({
       loadBalancingConfig: [{ round_robin: {} }],

@@ -2,6 +2,7 @@ import {
   type EvaluateRequest,
   type EvaluateResponse,
   type Finding,
+  type RouterServiceClient,
   Stage,
   type TextPart,
   Verdict,
@@ -9,7 +10,9 @@ import {
 import { type ConfigSource } from '@aigw/config';
 import { GatewayError, GatewayErrorCode, monotonicMs, roundMs } from '@aigw/core';
 import { createEnvelope, type EventPublisher } from '@aigw/events';
-import { GuardrailCatalog } from './guardrail-catalog';
+import { type GuardrailOutcome } from '@aigw/guardrails';
+import { type CompiledGuardrail, GuardrailCatalog } from './guardrail-catalog';
+import { LlmJudgeGuardrail } from './llm-judge/llm-judge-guardrail';
 
 const serviceName = 'guardrail-judge';
 
@@ -24,14 +27,18 @@ const verdictOf = {
  * the first block stops evaluation. Emits one `guardrail.evaluated` per guardrail run.
  */
 export class GuardrailJudge {
-  private readonly catalog = new GuardrailCatalog();
+  private readonly catalog: GuardrailCatalog;
 
   constructor(
     private readonly config: ConfigSource,
     private readonly events: EventPublisher,
-  ) {}
+    /** How LLM judges reach their models. */
+    router: RouterServiceClient,
+  ) {
+    this.catalog = new GuardrailCatalog(router);
+  }
 
-  evaluate(request: EvaluateRequest): EvaluateResponse {
+  async evaluate(request: EvaluateRequest): Promise<EvaluateResponse> {
     const config = this.config.current();
     const texts = request.parts.map((part) => part.text);
     const changed = new Set<number>();
@@ -44,7 +51,7 @@ export class GuardrailJudge {
         throw new GatewayError(GatewayErrorCode.Internal, `guardrail "${name}" is not configured`);
       }
       const started = monotonicMs();
-      const outcome = guardrail.evaluate(texts);
+      const outcome = await runGuardrail(guardrail, texts, request);
       const latencyMs = roundMs(monotonicMs() - started);
       for (const [index, text] of outcome.maskedTexts) {
         texts[index] = text;
@@ -63,6 +70,10 @@ export class GuardrailJudge {
               action: outcome.action,
               entities,
               latencyMs,
+              judgeProvider: outcome.judge?.provider ?? '',
+              judgeModel: outcome.judge?.model ?? '',
+              judgeCostUsd: outcome.judge?.costUsd ?? '',
+              score: outcome.score,
             },
           }),
         );
@@ -80,4 +91,15 @@ export class GuardrailJudge {
         : [];
     return { verdict, maskedParts, blockedBy, findings };
   }
+}
+
+/** Deterministic detectors run synchronously; only a model judge awaits. */
+function runGuardrail(
+  guardrail: CompiledGuardrail,
+  texts: readonly string[],
+  request: EvaluateRequest,
+): GuardrailOutcome | Promise<GuardrailOutcome> {
+  if (!(guardrail instanceof LlmJudgeGuardrail)) return guardrail.evaluate(texts);
+  const grounding = request.grounding.map((part) => part.text);
+  return guardrail.evaluate({ texts, grounding }, request.context);
 }

@@ -7,10 +7,10 @@ import { type GuardrailJudge } from './guardrail-judge';
 
 /** The gRPC face of guardrail-judge. */
 export function guardrailGrpcImplementation(judge: GuardrailJudge): GuardrailServiceImplementation {
-  return { evaluate: async (request) => judge.evaluate(request) };
+  return { evaluate: (request) => judge.evaluate(request) };
 }
 
 /** The same client interface, calling the judge in-process (standalone mode). */
 export function guardrailInProcessClient(judge: GuardrailJudge): GuardrailServiceClient {
-  return { evaluate: async (request) => judge.evaluate(EvaluateRequest.fromPartial(request)) };
+  return { evaluate: (request) => judge.evaluate(EvaluateRequest.fromPartial(request)) };
 }

@@ -1,6 +1,7 @@
 import { analyticsInProcessClient, type SinkWorker } from '@aigw/analytics-sink';
 import { type FactoryProvider } from '@nestjs/common';
 import { GuardrailJudge, guardrailInProcessClient } from '@aigw/guardrail-judge';
+import { type RouterServiceClient } from '@aigw/contracts';
 import { type IngressClients } from '@aigw/ingress';
 import { ConnectionDirectory, mcpBrokerInProcessClient } from '@aigw/mcp-broker';
 import { PolicyDecider, policyInProcessClient } from '@aigw/policy';
@@ -24,5 +25,16 @@ export function inProcessClientsProvider(
       analytics: analyticsInProcessClient(sink.sink),
     }),
     inject: [PolicyDecider, GuardrailJudge, ProviderRouter, ConnectionDirectory],
+  };
+}
+
+/** Standalone: LLM-judge guardrails reach their models through the in-process router. */
+export function inProcessRouterClientProvider(): Omit<
+  FactoryProvider<RouterServiceClient>,
+  'provide'
+> {
+  return {
+    useFactory: (router: ProviderRouter) => routerInProcessClient(router),
+    inject: [ProviderRouter],
   };
 }

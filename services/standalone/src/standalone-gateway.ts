@@ -10,7 +10,7 @@ import { McpBrokerModule } from '@aigw/mcp-broker';
 import { PolicyModule } from '@aigw/policy';
 import { ProviderRouterModule } from '@aigw/provider-router';
 import { RuntimeModule } from '@aigw/runtime';
-import { inProcessClientsProvider } from './in-process-clients';
+import { inProcessClientsProvider, inProcessRouterClientProvider } from './in-process-clients';
 
 /** A running standalone gateway. */
 export interface StandaloneGateway {
@@ -44,14 +44,19 @@ export async function startStandaloneGateway(
     logger.child({ service: 'analytics-sink' }),
   );
   await worker.start();
+  // One router module instance: LLM judges and ingress share its breakers and state.
+  const routerModule = ProviderRouterModule.register();
   const server = await startIngressServer(
     [
       RuntimeModule.forRoot({ config: new StaticConfigSource(config), events, logger }),
       IngressModule.register({
         imports: [
           PolicyModule.register(),
-          GuardrailJudgeModule.register(),
-          ProviderRouterModule.register(),
+          GuardrailJudgeModule.register({
+            imports: [routerModule],
+            routerClient: inProcessRouterClientProvider(),
+          }),
+          routerModule,
           McpBrokerModule.register(),
         ],
         clients: inProcessClientsProvider(worker),

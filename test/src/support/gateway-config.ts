@@ -9,7 +9,8 @@ export interface GatewayConfigOptions {
   readonly kafkaBrokers?: string;
   readonly servicePorts?: {
     policy: number;
-    guardrail_judge: number;
+    /** Several ports: one replica on each, listed in one address. */
+    guardrail_judge: number | readonly number[];
     provider_router: number;
     mcp_broker: number;
     analytics_sink: number;
@@ -24,7 +25,13 @@ export interface GatewayConfigOptions {
 export function gatewayConfigYaml(options: GatewayConfigOptions): string {
   const services = options.servicePorts
     ? `  services:\n${Object.entries(options.servicePorts)
-        .map(([name, port]) => `    ${name}: 127.0.0.1:${port}`)
+        .map(
+          ([name, ports]) =>
+            `    ${name}: ${[ports]
+              .flat()
+              .map((port) => `127.0.0.1:${port}`)
+              .join(',')}`,
+        )
         .join('\n')}\n`
     : '';
   const kafka = options.kafkaBrokers ? `  kafka:\n    brokers: ${options.kafkaBrokers}\n` : '';

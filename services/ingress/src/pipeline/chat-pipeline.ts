@@ -79,7 +79,12 @@ export class ChatPipeline {
       state.operation === 'chat.completions' ? (decision.guardrailPlan?.response ?? []) : [];
     const responseGuard =
       responseGuardrails.length > 0
-        ? new ResponseTextGuard(this.clients.guardrails, state.context, responseGuardrails)
+        ? new ResponseTextGuard(
+            this.clients.guardrails,
+            state.context,
+            responseGuardrails,
+            request.groundingParts(),
+          )
         : undefined;
     const routeRequest: RouteRequest = {
       context: state.context,

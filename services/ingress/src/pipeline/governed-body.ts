@@ -10,6 +10,7 @@ import {
   embeddingTextParts,
 } from '@aigw/llm-api';
 import { type z } from 'zod';
+import { groundingMessageParts, takeSuppliedContext } from './grounding-parts';
 import { MalformedJsonBody } from './malformed-json-body';
 
 /** The API operations the governed pipeline serves; each endpoint kind serves one of them. */
@@ -21,13 +22,17 @@ export interface GovernedBody {
   readonly request: ChatCompletionRequest | EmbeddingRequest;
   textParts(): ChatTextPart[];
   applyTextParts(parts: readonly ChatTextPart[]): void;
+  /** Context an answer should be grounded in (for hallucination judges); read-only. */
+  groundingParts(): ChatTextPart[];
 }
 
 export function chatBody(request: ChatCompletionRequest): GovernedBody {
+  const suppliedContext = takeSuppliedContext(request);
   return {
     request,
     textParts: () => chatTextParts(request),
     applyTextParts: (parts) => applyChatTextParts(request, parts),
+    groundingParts: () => [...suppliedContext, ...groundingMessageParts(request)],
   };
 }
 
@@ -38,6 +43,7 @@ export function readEmbeddingsBody(body: unknown): GovernedBody {
     request,
     textParts: () => embeddingTextParts(request),
     applyTextParts: (parts) => applyEmbeddingTextParts(request, parts),
+    groundingParts: () => [],
   };
 }
 

@@ -22,6 +22,8 @@ export class ResponseTextGuard {
     private readonly client: GuardrailServiceClient,
     private readonly context: RequestContext,
     private readonly guardrails: readonly string[],
+    /** Supplied context the response is judged against by hallucination judges. */
+    private readonly grounding: readonly ChatTextPart[] = [],
   ) {}
 
   async evaluate(parts: readonly ChatTextPart[]): Promise<GuardedTexts> {
@@ -33,6 +35,7 @@ export class ResponseTextGuard {
         stage: Stage.STAGE_RESPONSE,
         guardrails: [...this.guardrails],
         parts: [...parts],
+        grounding: [...this.grounding],
       });
     } catch {
       throw new GatewayError(GatewayErrorCode.Internal, 'The response guardrails failed to run.');

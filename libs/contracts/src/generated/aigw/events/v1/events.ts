@@ -26,6 +26,8 @@ export interface Envelope {
   endpoint: string;
   tags: { [key: string]: string };
   schemaVersion: number;
+  /** Which replica of `service` emitted the event: AIGW_INSTANCE_ID, else hostname-pid. */
+  serviceInstance: string;
   payload?:
     | { $case: 'requestReceived'; value: RequestReceived }
     | { $case: 'policyDecided'; value: PolicyDecided }
@@ -75,6 +77,15 @@ export interface GuardrailEvaluated {
   action: string;
   entities: GuardrailEntity[];
   latencyMs: number;
+  /**
+   * Set only when an LLM judge ran: the provider and model that judged, and the judge call's cost
+   * (decimal dollars; empty when unpriced). Never the judged text.
+   */
+  judgeProvider: string;
+  judgeModel: string;
+  judgeCostUsd: string;
+  /** Risk score in [0, 1] when the guardrail scores (prompt injection). */
+  score?: number | undefined;
 }
 
 export interface ProviderAttempted {
@@ -157,6 +168,7 @@ function createBaseEnvelope(): Envelope {
     endpoint: '',
     tags: {},
     schemaVersion: 0,
+    serviceInstance: '',
     payload: undefined,
   };
 }
@@ -192,6 +204,9 @@ export const Envelope: MessageFns<Envelope> = {
     });
     if (message.schemaVersion !== 0) {
       writer.uint32(80).uint32(message.schemaVersion);
+    }
+    if (message.serviceInstance !== '') {
+      writer.uint32(90).string(message.serviceInstance);
     }
     switch (message.payload?.$case) {
       case 'requestReceived':
@@ -312,6 +327,14 @@ export const Envelope: MessageFns<Envelope> = {
           message.schemaVersion = reader.uint32();
           continue;
         }
+        case 11: {
+          if (tag !== 90) {
+            break;
+          }
+
+          message.serviceInstance = reader.string();
+          continue;
+        }
         case 20: {
           if (tag !== 162) {
             break;
@@ -426,6 +449,9 @@ export const Envelope: MessageFns<Envelope> = {
           }, {})
         : {},
       schemaVersion: isSet(object.schemaVersion) ? globalThis.Number(object.schemaVersion) : 0,
+      serviceInstance: isSet(object.serviceInstance)
+        ? globalThis.String(object.serviceInstance)
+        : '',
       payload: isSet(object.requestReceived)
         ? { $case: 'requestReceived', value: RequestReceived.fromJSON(object.requestReceived) }
         : isSet(object.policyDecided)
@@ -493,6 +519,9 @@ export const Envelope: MessageFns<Envelope> = {
     if (message.schemaVersion !== 0) {
       obj.schemaVersion = Math.round(message.schemaVersion);
     }
+    if (message.serviceInstance !== '') {
+      obj.serviceInstance = message.serviceInstance;
+    }
     if (message.payload?.$case === 'requestReceived') {
       obj.requestReceived = RequestReceived.toJSON(message.payload.value);
     } else if (message.payload?.$case === 'policyDecided') {
@@ -539,6 +568,7 @@ export const Envelope: MessageFns<Envelope> = {
       {},
     );
     message.schemaVersion = object.schemaVersion ?? 0;
+    message.serviceInstance = object.serviceInstance ?? '';
     switch (object.payload?.$case) {
       case 'requestReceived': {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
@@ -1020,7 +1050,18 @@ export const GuardrailEntity: MessageFns<GuardrailEntity> = {
 };
 
 function createBaseGuardrailEvaluated(): GuardrailEvaluated {
-  return { guardrail: '', stage: '', verdict: '', action: '', entities: [], latencyMs: 0 };
+  return {
+    guardrail: '',
+    stage: '',
+    verdict: '',
+    action: '',
+    entities: [],
+    latencyMs: 0,
+    judgeProvider: '',
+    judgeModel: '',
+    judgeCostUsd: '',
+    score: undefined,
+  };
 }
 
 export const GuardrailEvaluated: MessageFns<GuardrailEvaluated> = {
@@ -1042,6 +1083,18 @@ export const GuardrailEvaluated: MessageFns<GuardrailEvaluated> = {
     }
     if (message.latencyMs !== 0) {
       writer.uint32(49).double(message.latencyMs);
+    }
+    if (message.judgeProvider !== '') {
+      writer.uint32(58).string(message.judgeProvider);
+    }
+    if (message.judgeModel !== '') {
+      writer.uint32(66).string(message.judgeModel);
+    }
+    if (message.judgeCostUsd !== '') {
+      writer.uint32(74).string(message.judgeCostUsd);
+    }
+    if (message.score !== undefined) {
+      writer.uint32(81).double(message.score);
     }
     return writer;
   },
@@ -1101,6 +1154,38 @@ export const GuardrailEvaluated: MessageFns<GuardrailEvaluated> = {
           message.latencyMs = reader.double();
           continue;
         }
+        case 7: {
+          if (tag !== 58) {
+            break;
+          }
+
+          message.judgeProvider = reader.string();
+          continue;
+        }
+        case 8: {
+          if (tag !== 66) {
+            break;
+          }
+
+          message.judgeModel = reader.string();
+          continue;
+        }
+        case 9: {
+          if (tag !== 74) {
+            break;
+          }
+
+          message.judgeCostUsd = reader.string();
+          continue;
+        }
+        case 10: {
+          if (tag !== 81) {
+            break;
+          }
+
+          message.score = reader.double();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -1120,6 +1205,10 @@ export const GuardrailEvaluated: MessageFns<GuardrailEvaluated> = {
         ? object.entities.map((e: any) => GuardrailEntity.fromJSON(e))
         : [],
       latencyMs: isSet(object.latencyMs) ? globalThis.Number(object.latencyMs) : 0,
+      judgeProvider: isSet(object.judgeProvider) ? globalThis.String(object.judgeProvider) : '',
+      judgeModel: isSet(object.judgeModel) ? globalThis.String(object.judgeModel) : '',
+      judgeCostUsd: isSet(object.judgeCostUsd) ? globalThis.String(object.judgeCostUsd) : '',
+      score: isSet(object.score) ? globalThis.Number(object.score) : undefined,
     };
   },
 
@@ -1143,6 +1232,18 @@ export const GuardrailEvaluated: MessageFns<GuardrailEvaluated> = {
     if (message.latencyMs !== 0) {
       obj.latencyMs = message.latencyMs;
     }
+    if (message.judgeProvider !== '') {
+      obj.judgeProvider = message.judgeProvider;
+    }
+    if (message.judgeModel !== '') {
+      obj.judgeModel = message.judgeModel;
+    }
+    if (message.judgeCostUsd !== '') {
+      obj.judgeCostUsd = message.judgeCostUsd;
+    }
+    if (message.score !== undefined) {
+      obj.score = message.score;
+    }
     return obj;
   },
 
@@ -1157,6 +1258,10 @@ export const GuardrailEvaluated: MessageFns<GuardrailEvaluated> = {
     message.action = object.action ?? '';
     message.entities = object.entities?.map((e) => GuardrailEntity.fromPartial(e)) || [];
     message.latencyMs = object.latencyMs ?? 0;
+    message.judgeProvider = object.judgeProvider ?? '';
+    message.judgeModel = object.judgeModel ?? '';
+    message.judgeCostUsd = object.judgeCostUsd ?? '';
+    message.score = object.score ?? undefined;
     return message;
   },
 };

@@ -134,6 +134,11 @@ export interface EvaluateRequest {
   stage: Stage;
   guardrails: string[];
   parts: TextPart[];
+  /**
+   * Supplied context an answer should be grounded in (system messages, tool results, a caller's
+   * `context`); read only by hallucination judges, never changed.
+   */
+  grounding: TextPart[];
 }
 
 export interface EntityCount {
@@ -233,7 +238,13 @@ export const TextPart: MessageFns<TextPart> = {
 };
 
 function createBaseEvaluateRequest(): EvaluateRequest {
-  return { context: undefined, stage: Stage.STAGE_UNSPECIFIED, guardrails: [], parts: [] };
+  return {
+    context: undefined,
+    stage: Stage.STAGE_UNSPECIFIED,
+    guardrails: [],
+    parts: [],
+    grounding: [],
+  };
 }
 
 export const EvaluateRequest: MessageFns<EvaluateRequest> = {
@@ -249,6 +260,9 @@ export const EvaluateRequest: MessageFns<EvaluateRequest> = {
     }
     for (const v of message.parts) {
       TextPart.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.grounding) {
+      TextPart.encode(v!, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -292,6 +306,14 @@ export const EvaluateRequest: MessageFns<EvaluateRequest> = {
           message.parts.push(TextPart.decode(reader, reader.uint32()));
           continue;
         }
+        case 5: {
+          if (tag !== 42) {
+            break;
+          }
+
+          message.grounding.push(TextPart.decode(reader, reader.uint32()));
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -311,6 +333,9 @@ export const EvaluateRequest: MessageFns<EvaluateRequest> = {
       parts: globalThis.Array.isArray(object?.parts)
         ? object.parts.map((e: any) => TextPart.fromJSON(e))
         : [],
+      grounding: globalThis.Array.isArray(object?.grounding)
+        ? object.grounding.map((e: any) => TextPart.fromJSON(e))
+        : [],
     };
   },
 
@@ -328,6 +353,9 @@ export const EvaluateRequest: MessageFns<EvaluateRequest> = {
     if (message.parts?.length) {
       obj.parts = message.parts.map((e) => TextPart.toJSON(e));
     }
+    if (message.grounding?.length) {
+      obj.grounding = message.grounding.map((e) => TextPart.toJSON(e));
+    }
     return obj;
   },
 
@@ -343,6 +371,7 @@ export const EvaluateRequest: MessageFns<EvaluateRequest> = {
     message.stage = object.stage ?? Stage.STAGE_UNSPECIFIED;
     message.guardrails = object.guardrails?.map((e) => e) || [];
     message.parts = object.parts?.map((e) => TextPart.fromPartial(e)) || [];
+    message.grounding = object.grounding?.map((e) => TextPart.fromPartial(e)) || [];
     return message;
   },
 };
