@@ -1,5 +1,6 @@
 import { PiiGuardrail, piiEntityTypes, SecretsGuardrail, secretTypes } from '@aigw/guardrails';
 import { latencySummary } from './percentiles';
+import { streamHoldBackSection } from './stream-hold-back.bench-section';
 
 // A ~4,000-token prompt (~16 KB): prose with a realistic sprinkling of entities and secrets.
 const paragraph =
@@ -17,7 +18,7 @@ function guardOnce(): void {
 }
 
 /** Runs PII + secrets over one 4,000-token prompt, repeatedly, on this one core. */
-function main(): void {
+async function main(): Promise<void> {
   for (let i = 0; i < 200; i++) guardOnce();
   const samples: number[] = [];
   const started = performance.now();
@@ -35,6 +36,10 @@ function main(): void {
   );
   console.log(`throughput: ${(megabytes / seconds).toFixed(1)} MB/s per core (target >= 50)`);
   console.log(`latency: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms (target p99 <= 1 ms)`);
+  await streamHoldBackSection();
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

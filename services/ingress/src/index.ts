@@ -6,3 +6,5 @@ export * from './pipeline/chat-pipeline';
 export * from './pipeline/ingress-clients';
 export * from './ingress-server';
 export * from './grpc-ingress-clients';
+export * from './pipeline/streamed-content-guard';
+export { defaultHoldBackOptions, type HoldBackOptions } from './pipeline/stream-hold-back';
