@@ -1,5 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  FaultQueue,
+  MockHttpHost,
+  mockHost,
+  parseJson,
+  pathOf,
+  readBody,
+} from '../mock-http/mock-http-host';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   decideMessageAnswer,
@@ -29,8 +36,6 @@ import {
   requestProblem,
 } from './anthropic-request.schema';
 
-const host = '127.0.0.1';
-
 /**
  * Starts a mock of the Anthropic Messages API (`POST /v1/messages`, JSON and SSE, and
  * `POST /v1/messages/count_tokens`) on 127.0.0.1. Like the OpenAI mock it echoes the last user
@@ -46,28 +51,19 @@ export async function startAnthropicMock(
 }
 
 class AnthropicMockServer implements AnthropicMock {
-  private readonly server: Server;
+  private readonly host = new MockHttpHost((request, response) => this.handle(request, response));
   private readonly recorded: AnthropicRecordedRequest[] = [];
-  private readonly faults: AnthropicMockFault[] = [];
-  private readonly closing = new AbortController();
+  private readonly faults = new FaultQueue<AnthropicMockFault>();
   private sequence = 0;
-  private boundPort = 0;
 
-  constructor(private readonly options: AnthropicMockOptions) {
-    this.server = createServer({ noDelay: true }, (request, response) => {
-      void this.handle(request, response);
-    });
-    this.server.keepAliveTimeout = 65_000;
-    this.server.headersTimeout = 66_000;
-    this.server.on('clientError', (_error, socket) => socket.destroy());
-  }
+  constructor(private readonly options: AnthropicMockOptions) {}
 
   get baseUrl(): string {
-    return `http://${host}:${this.boundPort}`;
+    return `http://${mockHost}:${this.host.port}`;
   }
 
   get port(): number {
-    return this.boundPort;
+    return this.host.port;
   }
 
   get requests(): readonly AnthropicRecordedRequest[] {
@@ -75,18 +71,11 @@ class AnthropicMockServer implements AnthropicMock {
   }
 
   get pendingFaults(): number {
-    return this.faults.length;
+    return this.faults.pending;
   }
 
   async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.boundPort = (this.server.address() as AddressInfo).port;
+    await this.host.listen(port);
   }
 
   messageRequests(): MockMessagesRequest[] {
@@ -101,15 +90,11 @@ class AnthropicMockServer implements AnthropicMock {
 
   reset(): void {
     this.recorded.length = 0;
-    this.faults.length = 0;
+    this.faults.clear();
   }
 
   async close(): Promise<void> {
-    if (this.closing.signal.aborted) return;
-    this.closing.abort();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await this.host.close();
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -124,7 +109,7 @@ class AnthropicMockServer implements AnthropicMock {
       const settings = {
         requestId: `req_mock_${sequence}`,
         eventIntervalMs: this.options.streamEventIntervalMs ?? 0,
-        signal: this.closing.signal,
+        signal: this.host.closing.signal,
       };
       const route = routeOf(request.method, path);
       const rejection = route ? this.checkHeaders(request) : notFound(request.method, path);
@@ -140,7 +125,7 @@ class AnthropicMockServer implements AnthropicMock {
       const fault = this.takeFault(route);
       const latencyMs =
         (this.options.defaultLatencyMs ?? 0) + (fault?.kind === 'delay' ? fault.ms : 0);
-      if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: this.closing.signal });
+      if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: this.host.closing.signal });
       if (fault?.kind === 'status') {
         await writeAnthropicReply(response, statusReply(fault), complete, settings);
         return;
@@ -153,7 +138,7 @@ class AnthropicMockServer implements AnthropicMock {
           : answerCountTokens(body);
       await writeAnthropicReply(response, reply, deliveryOf(fault), settings);
     } catch {
-      if (!response.headersSent && !response.destroyed && !this.closing.signal.aborted) {
+      if (!response.headersSent && !response.destroyed && !this.host.closing.signal.aborted) {
         response.writeHead(500, { 'content-type': 'application/json' });
         response.end(JSON.stringify(anthropicErrorForStatus(500)));
       }
@@ -201,11 +186,10 @@ class AnthropicMockServer implements AnthropicMock {
   }
 
   private takeFault(path: AnthropicMockPath): AnthropicMockFault | undefined {
-    const index = this.faults.findIndex((fault) => {
+    return this.faults.take((fault) => {
       const only = fault.path ?? (isMessageOnly(fault) ? '/v1/messages' : undefined);
       return only === undefined || only === path;
     });
-    return index === -1 ? undefined : this.faults.splice(index, 1)[0];
   }
 }
 
@@ -276,29 +260,4 @@ function notFound(method: string | undefined, path: string): AnthropicMockReply 
     status: 404,
     body: anthropicMockErrorBody('not_found_error', `Not found: ${method ?? ''} ${path}`),
   };
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (text += chunk));
-    request.on('end', () => resolve(text));
-    request.on('error', reject);
-  });
-}
-
-function pathOf(url: string | undefined): string {
-  if (url === undefined) return '/';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }

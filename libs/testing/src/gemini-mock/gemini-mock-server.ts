@@ -1,5 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  FaultQueue,
+  MockHttpHost,
+  mockHost,
+  parseJson,
+  readBody,
+} from '../mock-http/mock-http-host';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   buildGenerateContentResponse,
@@ -26,7 +32,6 @@ import {
 } from './gemini-request.schema';
 import { buildBatchEmbedResponse } from './gemini-embed-builder';
 
-const host = '127.0.0.1';
 const route =
   /^\/(v\d+[a-z0-9]*)\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)$/;
 
@@ -48,28 +53,19 @@ export async function startGeminiMock(options: GeminiMockOptions = {}): Promise<
 }
 
 class GeminiMockServer implements GeminiMock {
-  private readonly server: Server;
+  private readonly host = new MockHttpHost((request, response) => this.handle(request, response));
   private readonly recorded: GeminiRecordedRequest[] = [];
-  private readonly faults: GeminiMockFault[] = [];
-  private readonly closing = new AbortController();
+  private readonly faults = new FaultQueue<GeminiMockFault>();
   private sequence = 0;
-  private boundPort = 0;
 
-  constructor(private readonly options: GeminiMockOptions) {
-    this.server = createServer({ noDelay: true }, (request, response) => {
-      void this.handle(request, response);
-    });
-    this.server.keepAliveTimeout = 65_000;
-    this.server.headersTimeout = 66_000;
-    this.server.on('clientError', (_error, socket) => socket.destroy());
-  }
+  constructor(private readonly options: GeminiMockOptions) {}
 
   get baseUrl(): string {
-    return `http://${host}:${this.boundPort}`;
+    return `http://${mockHost}:${this.host.port}`;
   }
 
   get port(): number {
-    return this.boundPort;
+    return this.host.port;
   }
 
   get requests(): readonly GeminiRecordedRequest[] {
@@ -77,18 +73,11 @@ class GeminiMockServer implements GeminiMock {
   }
 
   get pendingFaults(): number {
-    return this.faults.length;
+    return this.faults.pending;
   }
 
   async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.boundPort = (this.server.address() as AddressInfo).port;
+    await this.host.listen(port);
   }
 
   generateRequests(): Array<{ model: string; body: MockGenerateContentRequest }> {
@@ -125,15 +114,11 @@ class GeminiMockServer implements GeminiMock {
 
   reset(): void {
     this.recorded.length = 0;
-    this.faults.length = 0;
+    this.faults.clear();
   }
 
   async close(): Promise<void> {
-    if (this.closing.signal.aborted) return;
-    this.closing.abort();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await this.host.close();
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -166,7 +151,7 @@ class GeminiMockServer implements GeminiMock {
       const fault = this.takeFault(method);
       const latencyMs =
         (this.options.defaultLatencyMs ?? 0) + (fault?.kind === 'delay' ? fault.ms : 0);
-      if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: this.closing.signal });
+      if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: this.host.closing.signal });
       if (fault?.kind === 'status') {
         const error = geminiErrorBody(fault.status, fault.message, fault.retryDelaySeconds);
         this.writeJson(response, fault.status, error);
@@ -179,7 +164,7 @@ class GeminiMockServer implements GeminiMock {
       const reply = this.answer(body, decodeURIComponent(match[2]!), method, sse, override);
       await this.write(response, reply, fault);
     } catch {
-      if (!response.headersSent && !response.destroyed && !this.closing.signal.aborted) {
+      if (!response.headersSent && !response.destroyed && !this.host.closing.signal.aborted) {
         this.writeJson(response, 500, geminiErrorBody(500));
       }
     }
@@ -263,7 +248,7 @@ class GeminiMockServer implements GeminiMock {
     const interval = this.options.streamEventIntervalMs ?? 0;
     for (const [index, frame] of frames.entries()) {
       if (index > 0 && interval > 0) {
-        await sleep(interval, undefined, { signal: this.closing.signal });
+        await sleep(interval, undefined, { signal: this.host.closing.signal });
       }
       if (response.destroyed) return;
       response.write(frame);
@@ -278,26 +263,6 @@ class GeminiMockServer implements GeminiMock {
   }
 
   private takeFault(method: GeminiMockMethod): GeminiMockFault | undefined {
-    const index = this.faults.findIndex((fault) => !fault.method || fault.method === method);
-    return index === -1 ? undefined : this.faults.splice(index, 1)[0];
-  }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (text += chunk));
-    request.on('end', () => resolve(text));
-    request.on('error', reject);
-  });
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
+    return this.faults.take((fault) => !fault.method || fault.method === method);
   }
 }

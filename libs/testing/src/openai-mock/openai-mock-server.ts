@@ -1,5 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  FaultQueue,
+  MockHttpHost,
+  mockHost,
+  parseJson,
+  pathOf,
+  readBody,
+} from '../mock-http/mock-http-host';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { type ChatContentOverride, echoLastUserMessage } from './chat-answer';
@@ -14,7 +21,6 @@ import {
   type RecordedRequest,
 } from './openai-mock.types';
 
-const host = '127.0.0.1';
 const defaultModels = ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small'];
 
 /**
@@ -30,15 +36,13 @@ export async function startOpenAiMock(options: OpenAiMockOptions = {}): Promise<
 }
 
 class OpenAiMockServer implements OpenAiMock {
-  private readonly server: Server;
+  private readonly host = new MockHttpHost((request, response) => this.handle(request, response));
   private readonly recorded: RecordedRequest[] = [];
-  private readonly faults: OpenAiMockFault[] = [];
-  private readonly closing = new AbortController();
+  private readonly faults = new FaultQueue<OpenAiMockFault>();
   private readonly routeSettings: RouteSettings;
   private readonly expectedAuthorization: string | undefined;
   private sequence = 0;
   private requestCount = 0;
-  private boundPort = 0;
 
   constructor(private readonly options: OpenAiMockOptions) {
     this.routeSettings = {
@@ -49,21 +53,14 @@ class OpenAiMockServer implements OpenAiMock {
     };
     this.expectedAuthorization =
       options.apiKey === undefined ? undefined : `Bearer ${options.apiKey}`;
-    this.server = createServer({ noDelay: true }, (request, response) => {
-      void this.handle(request, response);
-    });
-    // Longer than any client pool's idle timeout, so the client always closes first.
-    this.server.keepAliveTimeout = 65_000;
-    this.server.headersTimeout = 66_000;
-    this.server.on('clientError', (_error, socket) => socket.destroy());
   }
 
   get baseUrl(): string {
-    return `http://${host}:${this.boundPort}/v1`;
+    return `http://${mockHost}:${this.host.port}/v1`;
   }
 
   get port(): number {
-    return this.boundPort;
+    return this.host.port;
   }
 
   get requests(): readonly RecordedRequest[] {
@@ -71,18 +68,11 @@ class OpenAiMockServer implements OpenAiMock {
   }
 
   get pendingFaults(): number {
-    return this.faults.length;
+    return this.faults.pending;
   }
 
   async listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.boundPort = (this.server.address() as AddressInfo).port;
+    await this.host.listen(port);
   }
 
   chatRequests(): ChatCompletionCreateParams[] {
@@ -97,15 +87,11 @@ class OpenAiMockServer implements OpenAiMock {
 
   reset(): void {
     this.recorded.length = 0;
-    this.faults.length = 0;
+    this.faults.clear();
   }
 
   async close(): Promise<void> {
-    if (this.closing.signal.aborted) return;
-    this.closing.abort();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await this.host.close();
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -119,7 +105,7 @@ class OpenAiMockServer implements OpenAiMock {
       const settings = {
         requestId: `req_mock_${++this.requestCount}`,
         chunkIntervalMs: this.options.streamChunkIntervalMs ?? 0,
-        signal: this.closing.signal,
+        signal: this.host.closing.signal,
       };
       const route = resolveRoute(request.method, path);
       const rejection = this.authenticate(request.headers.authorization);
@@ -132,7 +118,7 @@ class OpenAiMockServer implements OpenAiMock {
       const fault = this.takeFault(route.path);
       const latencyMs =
         (this.options.defaultLatencyMs ?? 0) + (fault?.kind === 'delay' ? fault.ms : 0);
-      if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: this.closing.signal });
+      if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: this.host.closing.signal });
 
       if (fault?.kind === 'status') {
         await writeMockReply(response, statusReply(fault), complete, settings);
@@ -144,7 +130,7 @@ class OpenAiMockServer implements OpenAiMock {
       await writeMockReply(response, reply, deliveryOf(fault), settings);
     } catch {
       // The mock closing or the client leaving needs no answer; anything else gets a 500.
-      if (!response.headersSent && !response.destroyed && !this.closing.signal.aborted) {
+      if (!response.headersSent && !response.destroyed && !this.host.closing.signal.aborted) {
         response.writeHead(500, { 'content-type': 'application/json' });
         response.end(JSON.stringify(errorBodyForStatus(500)));
       }
@@ -171,12 +157,10 @@ class OpenAiMockServer implements OpenAiMock {
   }
 
   private takeFault(path: OpenAiMockPath): OpenAiMockFault | undefined {
-    if (this.faults.length === 0) return undefined;
-    const index = this.faults.findIndex((fault) => {
+    return this.faults.take((fault) => {
       const only = fault.path ?? defaultPathOf(fault);
       return only === undefined || only === path;
     });
-    return index === -1 ? undefined : this.faults.splice(index, 1)[0];
   }
 }
 
@@ -225,29 +209,4 @@ function notFound(method: string | undefined, path: string): MockReply {
     status: 404,
     body: openAiErrorBody(`Invalid URL (${method ?? ''} ${path})`, 'invalid_request_error'),
   };
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (text += chunk));
-    request.on('end', () => resolve(text));
-    request.on('error', reject);
-  });
-}
-
-function pathOf(url: string | undefined): string {
-  if (url === undefined) return '/';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }
