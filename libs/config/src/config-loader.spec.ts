@@ -130,6 +130,7 @@ describe('parseConfig with a valid file', () => {
       host: '127.0.0.1',
       port: 8080,
       body_limit_bytes: 4 * 1024 * 1024,
+      request_timeout_ms: 60_000,
     });
     expect(config.raw.runtime.clickhouse).toEqual({ mode: 'embedded' });
     expect(config.raw.runtime.services.policy).toBe('127.0.0.1:50051');

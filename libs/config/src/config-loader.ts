@@ -5,6 +5,7 @@ import { type CompiledConfig, compileConfig } from './compiled-config';
 import { checkReferences } from './config-references';
 import { ConfigError, type ConfigIssue } from './config-error';
 import { configSchema } from './config.schema';
+import { checkEgressReferences } from './egress-references';
 import { interpolateEnv } from './env-interpolation';
 
 /** Validates YAML text; throws ConfigError listing every bad field with its path. */
@@ -29,7 +30,7 @@ export function parseConfig(
     }
   }
   // Checked even when the schema failed, so one run lists every problem in the file.
-  issues.push(...checkReferences(interpolated));
+  issues.push(...checkReferences(interpolated), ...checkEgressReferences(interpolated));
   if (issues.length > 0 || !parsed.success) throw new ConfigError(source, issues);
   return compileConfig(parsed.data, source);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type ConfigIssue } from './config-error';
+import { checkLimitReferences } from './limits-references';
 
 // A lenient view of the names a config defines and uses: a field of the wrong shape reads as
 // absent, so references are checked even when other fields fail the schema.
@@ -40,6 +41,8 @@ const referencesSchema = z.object({
     )
     .catch({}),
   keys: z.array(z.object({ sha256: text, principal: text }).catch({})).catch([]),
+  /** Groups declared on their own: members may come only at run time (JWT claims, created keys). */
+  groups: names,
 });
 
 /**
@@ -53,7 +56,10 @@ export function checkReferences(document: unknown): ConfigIssue[] {
   if (!parsed.success) return [];
   const config = parsed.data;
   const principals = new Set(Object.keys(config.principals));
-  const groups = new Set(Object.values(config.principals).flatMap((p) => p.groups));
+  const groups = new Set([
+    ...Object.values(config.principals).flatMap((p) => p.groups),
+    ...config.groups,
+  ]);
   const issues: ConfigIssue[] = [];
   for (const [endpointName, endpoint] of Object.entries(config.endpoints)) {
     endpoint.targets.forEach((target, index) => {
@@ -124,5 +130,6 @@ export function checkReferences(document: unknown): ConfigIssue[] {
     }
     seenHashes.add(key.sha256);
   });
+  issues.push(...checkLimitReferences(document));
   return issues;
 }

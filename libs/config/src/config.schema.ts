@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { customPatternProblem, piiEntityTypes, secretTypes } from '@aigw/guardrails';
 import { pricingSchema, providerReliabilityFields, targetRoutingFields } from './routing.schema';
+import {
+  budgetSchema,
+  endpointLimitFields,
+  groupSchema,
+  limitsRuntimeSchema,
+  limitsSchema,
+} from './limits.schema';
+import { authSchema } from './auth.schema';
+import { mcpSchema } from './mcp.schema';
 
 const name = z
   .string()
@@ -118,6 +127,16 @@ const endpoint = z.strictObject({
       groups: z.array(name).default([]),
     })
     .default({ principals: [], groups: [] }),
+  /** Labels for cost reporting (e.g. team, cost centre); grouped on as `endpoint_tag:<key>`. */
+  tags: z.record(z.string(), z.string()).default({}),
+  /** Full request/response bodies to aigw.payloads.v1 and ClickHouse `inference_payloads`. */
+  payload_logging: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      retention_days: z.number().int().min(1).max(3650).default(30),
+    })
+    .default({ enabled: false, retention_days: 30 }),
+  ...endpointLimitFields,
 });
 
 const principal = z.strictObject({
@@ -125,6 +144,7 @@ const principal = z.strictObject({
   groups: z.array(name).default([]),
   roles: z.array(z.enum(['admin', 'analytics'])).default([]),
   tags: z.record(z.string(), z.string()).default({}),
+  limits: limitsSchema.optional(),
 });
 
 const apiKey = z.strictObject({
@@ -210,17 +230,6 @@ export const guardrailSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-const mcpConnection = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }),
-  auth: z.enum(['service', 'none']).default('none'),
-  allow: z
-    .strictObject({
-      principals: z.array(name).default([]),
-      groups: z.array(name).default([]),
-    })
-    .default({ principals: [], groups: [] }),
-});
-
 const runtime = z
   .strictObject({
     http: z
@@ -232,9 +241,20 @@ const runtime = z
           .int()
           .min(1024)
           .default(4 * 1024 * 1024),
+        /**
+         * Longest a client may take to send a whole request (headers and body); slower ones get
+         * 408 and their connection closed, so slow clients cannot hold the gateway's sockets.
+         */
+        request_timeout_ms: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
       })
-      .default({ host: '127.0.0.1', port: 8080, body_limit_bytes: 4 * 1024 * 1024 }),
+      .prefault({}),
     data_dir: z.string().default('./data'),
+    /**
+     * Outbound calls (providers, MCP upstreams) to loopback, private, link-local (cloud
+     * metadata) and other internal addresses are refused unless listed here: IPs, CIDRs or
+     * host names, e.g. `[127.0.0.1, 10.20.0.0/16, models.internal]`. Checked after DNS.
+     */
+    egress: z.strictObject({ allow_private: z.array(z.string().min(1)).default([]) }).prefault({}),
     kafka: z
       .strictObject({
         brokers: z
@@ -260,6 +280,17 @@ const runtime = z
         }),
       ])
       .default({ mode: 'embedded' }),
+    /** Shared state for cluster mode (gateway keys; rate limits and budgets). */
+    redis: z
+      .strictObject({
+        url: z.url({ protocol: /^rediss?$/ }),
+        /** Prepended to every Redis key, so several gateways can share one Redis. */
+        key_prefix: z.string().max(64).default('aigw:'),
+        /** A Redis command not answered within this time counts as Redis being down. */
+        command_timeout_ms: z.number().int().min(1).max(60_000).default(1000),
+      })
+      .optional(),
+    limits: limitsRuntimeSchema,
     services: z
       .strictObject({
         policy: serviceAddress.default('127.0.0.1:50051'),
@@ -279,12 +310,15 @@ export const configSchema = z.strictObject({
   providers: z.record(name, providerSchema).default({}),
   endpoints: z.record(name, endpoint).default({}),
   principals: z.record(name, principal).default({}),
+  /** Group limits, shared by the group's members together. */
+  groups: z.record(name, groupSchema).default({}),
+  /** Dollar budgets per user, group, endpoint or request tag, per UTC day or month. */
+  budgets: z.array(budgetSchema).default([]),
   keys: z.array(apiKey).default([]),
   guardrails: z.record(name, guardrailSchema).default({}),
   pricing: pricingSchema,
-  mcp: z
-    .strictObject({ connections: z.record(name, mcpConnection).default({}) })
-    .default({ connections: {} }),
+  mcp: mcpSchema,
+  auth: authSchema,
 });
 
 export type AigwConfig = z.infer<typeof configSchema>;

@@ -6,5 +6,7 @@ export * from './generated/aigw/policy/v1/policy';
 export * from './generated/aigw/guardrail/v1/guardrail';
 export * from './generated/aigw/router/v1/router';
 export * from './generated/aigw/mcp/v1/mcp';
+// Both streaming services generate the same helper type; name one of them.
+export { type ServerStreamingMethodResult } from './generated/aigw/router/v1/router';
 export * from './generated/aigw/events/v1/events';
 export * from './generated/aigw/analytics/v1/analytics';

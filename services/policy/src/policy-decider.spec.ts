@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AuthorizeOutcome,
   type AuthorizeRequest,
@@ -8,6 +10,8 @@ import { type CompiledConfig, type ConfigSource, parseConfig } from '@aigw/confi
 import { sha256Hex } from '@aigw/core';
 import { type EventPublisher } from '@aigw/events';
 import { describe, expect, it } from 'vitest';
+import { FileApiKeyStore } from './identity/file-api-key-store';
+import { IdentityResolver } from './identity/identity-resolver';
 import { PolicyDecider } from './policy-decider';
 
 const aliceKey = 'alice-key';
@@ -67,7 +71,8 @@ class SwappableConfigSource implements ConfigSource {
 function setup(yaml = configYaml) {
   const events = new CollectingPublisher();
   const source = new SwappableConfigSource(parseConfig(yaml, 'policy.yaml', {}));
-  const decider = new PolicyDecider(source, events);
+  const keys = new FileApiKeyStore(join(tmpdir(), `aigw-policy-spec-${process.pid}`, 'none.json'));
+  const decider = new PolicyDecider(source, events, new IdentityResolver(source, keys));
   return { events, source, decider };
 }
 
@@ -76,17 +81,20 @@ function request(key: string, endpoint: string): AuthorizeRequest {
     requestId: `req-${endpoint}`,
     traceId: 'trace-1',
     credentialSha256: sha256Hex(key),
+    bearerToken: '',
     endpoint,
     operation: 'chat.completions',
     tags: { team: 'search' },
+    estimatedPromptTokens: 0,
+    stream: false,
   };
 }
 
 describe('PolicyDecider.authorize', () => {
-  it('allows a principal by group, with the route plan in target order and the guardrails', () => {
+  it('allows a principal by group, with the route plan in target order and the guardrails', async () => {
     const { decider } = setup();
 
-    const response = decider.authorize(request(aliceKey, 'chat'));
+    const response = await decider.authorize(request(aliceKey, 'chat'));
 
     expect(response.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_ALLOWED);
     expect(response.reason).toBe('');
@@ -101,10 +109,10 @@ describe('PolicyDecider.authorize', () => {
     expect(response.guardrailPlan).toEqual({ request: ['pii-mask'], response: ['pii-block'] });
   });
 
-  it('allows a principal listed by name', () => {
+  it('allows a principal listed by name', async () => {
     const { decider } = setup();
 
-    const response = decider.authorize(request(botKey, 'batch'));
+    const response = await decider.authorize(request(botKey, 'batch'));
 
     expect(response.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_ALLOWED);
     expect(response.principal).toMatchObject({
@@ -114,11 +122,11 @@ describe('PolicyDecider.authorize', () => {
     expect(response.routePlan?.targets.map((target) => target.model)).toEqual(['small-model']);
   });
 
-  it('denies a principal that is on neither allow-list, and gives no plan', () => {
+  it('denies a principal that is on neither allow-list, and gives no plan', async () => {
     const { decider } = setup();
 
-    const byGroup = decider.authorize(request(strangerKey, 'chat'));
-    const byName = decider.authorize(request(aliceKey, 'batch'));
+    const byGroup = await decider.authorize(request(strangerKey, 'chat'));
+    const byName = await decider.authorize(request(aliceKey, 'batch'));
 
     expect(byGroup).toEqual({
       outcome: AuthorizeOutcome.AUTHORIZE_OUTCOME_DENIED,
@@ -126,25 +134,26 @@ describe('PolicyDecider.authorize', () => {
       principal: expect.objectContaining({ id: 'stranger' }),
       routePlan: undefined,
       guardrailPlan: undefined,
+      reservation: '',
     });
     expect(byName.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_DENIED);
   });
 
-  it('denies everyone, admins included, on an endpoint with empty allow-lists', () => {
+  it('denies everyone, admins included, on an endpoint with empty allow-lists', async () => {
     const { decider } = setup();
 
     for (const key of [aliceKey, botKey, strangerKey]) {
-      expect(decider.authorize(request(key, 'locked')).outcome).toBe(
+      expect((await decider.authorize(request(key, 'locked'))).outcome).toBe(
         AuthorizeOutcome.AUTHORIZE_OUTCOME_DENIED,
       );
     }
   });
 
-  it('answers unauthenticated for an unknown or missing key, before looking at the endpoint', () => {
+  it('answers unauthenticated for an unknown or missing key, before looking at the endpoint', async () => {
     const { decider } = setup();
 
-    const unknown = decider.authorize(request('not-a-key', 'chat'));
-    const missing = decider.authorize({ ...request(aliceKey, 'nope'), credentialSha256: '' });
+    const unknown = await decider.authorize(request('not-a-key', 'chat'));
+    const missing = await decider.authorize({ ...request(aliceKey, 'nope'), credentialSha256: '' });
 
     expect(unknown).toEqual({
       outcome: AuthorizeOutcome.AUTHORIZE_OUTCOME_UNAUTHENTICATED,
@@ -152,14 +161,15 @@ describe('PolicyDecider.authorize', () => {
       principal: undefined,
       routePlan: undefined,
       guardrailPlan: undefined,
+      reservation: '',
     });
     expect(missing.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_UNAUTHENTICATED);
   });
 
-  it('does not accept the raw key in place of its hash', () => {
+  it('does not accept the raw key in place of its hash', async () => {
     const { decider } = setup();
 
-    const response = decider.authorize({
+    const response = await decider.authorize({
       ...request(aliceKey, 'chat'),
       credentialSha256: aliceKey,
     });
@@ -167,10 +177,10 @@ describe('PolicyDecider.authorize', () => {
     expect(response.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_UNAUTHENTICATED);
   });
 
-  it('answers unknown endpoint, naming it, for a known principal', () => {
+  it('answers unknown endpoint, naming it, for a known principal', async () => {
     const { decider } = setup();
 
-    const response = decider.authorize(request(aliceKey, 'gpt-5'));
+    const response = await decider.authorize(request(aliceKey, 'gpt-5'));
 
     expect(response.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT);
     expect(response.reason).toBe('no endpoint named "gpt-5"');
@@ -178,9 +188,9 @@ describe('PolicyDecider.authorize', () => {
     expect(response.routePlan).toBeUndefined();
   });
 
-  it('decides with the config in force at the time of the request', () => {
+  it('decides with the config in force at the time of the request', async () => {
     const { decider, source } = setup();
-    expect(decider.authorize(request(strangerKey, 'chat')).outcome).toBe(
+    expect((await decider.authorize(request(strangerKey, 'chat'))).outcome).toBe(
       AuthorizeOutcome.AUTHORIZE_OUTCOME_DENIED,
     );
 
@@ -190,23 +200,23 @@ describe('PolicyDecider.authorize', () => {
       {},
     );
 
-    expect(decider.authorize(request(strangerKey, 'chat')).outcome).toBe(
+    expect((await decider.authorize(request(strangerKey, 'chat'))).outcome).toBe(
       AuthorizeOutcome.AUTHORIZE_OUTCOME_ALLOWED,
     );
-    expect(decider.authorize(request(aliceKey, 'chat')).outcome).toBe(
+    expect((await decider.authorize(request(aliceKey, 'chat'))).outcome).toBe(
       AuthorizeOutcome.AUTHORIZE_OUTCOME_DENIED,
     );
   });
 });
 
 describe('policy.decided events', () => {
-  it('publishes one event per decision with its name, the principal and the request context', () => {
+  it('publishes one event per decision with its name, the principal and the request context', async () => {
     const { decider, events } = setup();
 
-    decider.authorize(request(aliceKey, 'chat'));
-    decider.authorize(request(strangerKey, 'chat'));
-    decider.authorize(request('not-a-key', 'chat'));
-    decider.authorize(request(aliceKey, 'gpt-5'));
+    await decider.authorize(request(aliceKey, 'chat'));
+    await decider.authorize(request(strangerKey, 'chat'));
+    await decider.authorize(request('not-a-key', 'chat'));
+    await decider.authorize(request(aliceKey, 'gpt-5'));
 
     expect(events.envelopes).toHaveLength(4);
     for (const envelope of events.envelopes) {
@@ -233,11 +243,11 @@ describe('policy.decided events', () => {
     ]);
   });
 
-  it('records the chosen targets for an allowed request and the reason for a refusal', () => {
+  it('records the chosen targets for an allowed request and the reason for a refusal', async () => {
     const { decider, events } = setup();
 
-    decider.authorize(request(aliceKey, 'chat'));
-    decider.authorize(request(strangerKey, 'chat'));
+    await decider.authorize(request(aliceKey, 'chat'));
+    await decider.authorize(request(strangerKey, 'chat'));
 
     const [allowed, denied] = events.envelopes.map((envelope) =>
       envelope.payload?.$case === 'policyDecided' ? envelope.payload.value : undefined,
@@ -257,13 +267,22 @@ describe('policy.decided events', () => {
 });
 
 describe('PolicyDecider.listEndpoints', () => {
-  it('lists only the endpoints the principal may use', () => {
+  it('lists only the endpoints the principal may use', async () => {
     const { decider, source } = setup();
     const created = Math.floor(source.config.loadedAt.getTime() / 1000);
 
-    const alice = decider.listEndpoints({ credentialSha256: sha256Hex(aliceKey) });
-    const bot = decider.listEndpoints({ credentialSha256: sha256Hex(botKey) });
-    const stranger = decider.listEndpoints({ credentialSha256: sha256Hex(strangerKey) });
+    const alice = await decider.listEndpoints({
+      credentialSha256: sha256Hex(aliceKey),
+      bearerToken: '',
+    });
+    const bot = await decider.listEndpoints({
+      credentialSha256: sha256Hex(botKey),
+      bearerToken: '',
+    });
+    const stranger = await decider.listEndpoints({
+      credentialSha256: sha256Hex(strangerKey),
+      bearerToken: '',
+    });
 
     expect(alice).toEqual({
       authenticated: true,
@@ -273,10 +292,12 @@ describe('PolicyDecider.listEndpoints', () => {
     expect(stranger).toEqual({ authenticated: true, endpoints: [] });
   });
 
-  it('lists nothing for an unknown key', () => {
+  it('lists nothing for an unknown key', async () => {
     const { decider, events } = setup();
 
-    expect(decider.listEndpoints({ credentialSha256: sha256Hex('guess') })).toEqual({
+    expect(
+      await decider.listEndpoints({ credentialSha256: sha256Hex('guess'), bearerToken: '' }),
+    ).toEqual({
       authenticated: false,
       endpoints: [],
     });
@@ -285,10 +306,12 @@ describe('PolicyDecider.listEndpoints', () => {
 });
 
 describe('PolicyDecider.authenticate', () => {
-  it('returns the principal of a known key', () => {
+  it('returns the principal of a known key', async () => {
     const { decider } = setup();
 
-    expect(decider.authenticate({ credentialSha256: sha256Hex(aliceKey) })).toEqual({
+    expect(
+      await decider.authenticate({ credentialSha256: sha256Hex(aliceKey), bearerToken: '' }),
+    ).toEqual({
       authenticated: true,
       principal: {
         id: 'alice',
@@ -297,15 +320,19 @@ describe('PolicyDecider.authenticate', () => {
         roles: ['admin'],
         tags: {},
       },
+      reason: '',
     });
   });
 
-  it('rejects an unknown key without a principal', () => {
+  it('rejects an unknown key without a principal', async () => {
     const { decider } = setup();
 
-    expect(decider.authenticate({ credentialSha256: sha256Hex('guess') })).toEqual({
+    expect(
+      await decider.authenticate({ credentialSha256: sha256Hex('guess'), bearerToken: '' }),
+    ).toEqual({
       authenticated: false,
       principal: undefined,
+      reason: 'unknown or missing key',
     });
   });
 });
@@ -321,31 +348,34 @@ describe('PolicyDecider endpoint kinds', () => {
 principals:`,
   );
 
-  it('serves each endpoint only for the operation of its kind', () => {
+  it('serves each endpoint only for the operation of its kind', async () => {
     const { decider } = setup(kindsYaml);
     const embeddings = (endpoint: string): AuthorizeRequest => ({
       ...request(aliceKey, endpoint),
       operation: 'embeddings',
     });
 
-    expect(decider.authorize(embeddings('vectors')).outcome).toBe(
+    expect((await decider.authorize(embeddings('vectors'))).outcome).toBe(
       AuthorizeOutcome.AUTHORIZE_OUTCOME_ALLOWED,
     );
-    const chatOnEmbeddings = decider.authorize(request(aliceKey, 'vectors'));
+    const chatOnEmbeddings = await decider.authorize(request(aliceKey, 'vectors'));
     expect(chatOnEmbeddings.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT);
     expect(chatOnEmbeddings.reason).toBe(
       'endpoint "vectors" serves embeddings, not chat.completions',
     );
     expect(chatOnEmbeddings.routePlan).toBeUndefined();
-    expect(decider.authorize(embeddings('chat')).outcome).toBe(
+    expect((await decider.authorize(embeddings('chat'))).outcome).toBe(
       AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT,
     );
   });
 
-  it('lists endpoints of both kinds', () => {
+  it('lists endpoints of both kinds', async () => {
     const { decider } = setup(kindsYaml);
 
-    const listed = decider.listEndpoints({ credentialSha256: sha256Hex(aliceKey) });
+    const listed = await decider.listEndpoints({
+      credentialSha256: sha256Hex(aliceKey),
+      bearerToken: '',
+    });
 
     expect(listed.endpoints.map(({ name, kind }) => ({ name, kind }))).toEqual([
       { name: 'chat', kind: 'chat' },

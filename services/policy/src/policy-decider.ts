@@ -7,10 +7,15 @@ import {
   type ListEndpointsRequest,
   type ListEndpointsResponse,
   type Principal,
+  type SettleRequest,
+  type SettleResponse,
 } from '@aigw/contracts';
 import { type CompiledEndpoint, type ConfigSource, type EndpointConfig } from '@aigw/config';
 import { monotonicMs, roundMs } from '@aigw/core';
 import { createEnvelope, type EventPublisher } from '@aigw/events';
+import { type IdentityResolver } from './identity/identity-resolver';
+import { type LimitGate } from './limits/limit-gate';
+import { limitEventFields, withLimitDecision } from './limits/limit-response';
 
 const serviceName = 'policy';
 
@@ -28,16 +33,21 @@ export class PolicyDecider {
   constructor(
     private readonly config: ConfigSource,
     private readonly events: EventPublisher,
+    private readonly identity: IdentityResolver,
+    /** Rate limits and budgets; without it nothing is limited. */
+    private readonly limits?: LimitGate,
   ) {}
 
-  authorize(request: AuthorizeRequest): AuthorizeResponse {
+  async authorize(request: AuthorizeRequest): Promise<AuthorizeResponse> {
     const started = monotonicMs();
+    const authentication = await this.identity.authenticate(request);
     const config = this.config.current();
-    const principal = config.principalsByKeyHash.get(request.credentialSha256);
+    const principal = authentication.ok ? authentication.principal : undefined;
     const endpoint = config.endpoints.get(request.endpoint);
     let response: AuthorizeResponse;
-    if (!principal) {
-      response = deny(AuthorizeOutcome.AUTHORIZE_OUTCOME_UNAUTHENTICATED, 'unknown or missing key');
+    if (!authentication.ok || !principal) {
+      const reason = authentication.ok ? 'unknown or missing key' : authentication.reason;
+      response = deny(AuthorizeOutcome.AUTHORIZE_OUTCOME_UNAUTHENTICATED, reason);
     } else if (!endpoint) {
       response = deny(
         AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT,
@@ -75,8 +85,22 @@ export class PolicyDecider {
           request: endpoint.config.guardrails.request,
           response: endpoint.config.guardrails.response,
         },
+        reservation: '',
+        rateLimit: undefined,
       };
     }
+    // Limits last: only a request that may run reserves anything.
+    const limited =
+      this.limits && endpoint && principal && response.routePlan
+        ? await this.limits.admit({
+            config,
+            endpoint,
+            principal,
+            request,
+            routePlan: response.routePlan,
+          })
+        : undefined;
+    if (limited) response = withLimitDecision(response, limited);
     this.events.publish(
       createEnvelope(
         serviceName,
@@ -94,6 +118,7 @@ export class PolicyDecider {
             reason: response.reason,
             targets: response.routePlan?.targets.map((t) => `${t.provider}/${t.model}`) ?? [],
             latencyMs: roundMs(monotonicMs() - started),
+            ...limitEventFields(limited),
           },
         },
       ),
@@ -101,15 +126,23 @@ export class PolicyDecider {
     return response;
   }
 
-  authenticate(request: AuthenticateRequest): AuthenticateResponse {
-    const principal = this.config.current().principalsByKeyHash.get(request.credentialSha256);
-    return { authenticated: principal !== undefined, principal };
+  /** Settles a reservation made by authorize; see LimitGate.settle. */
+  async settle(request: SettleRequest): Promise<SettleResponse> {
+    return this.limits ? this.limits.settle(request) : { settled: false };
   }
 
-  listEndpoints(request: ListEndpointsRequest): ListEndpointsResponse {
+  async authenticate(request: AuthenticateRequest): Promise<AuthenticateResponse> {
+    const authentication = await this.identity.authenticate(request);
+    return authentication.ok
+      ? { authenticated: true, principal: authentication.principal, reason: '' }
+      : { authenticated: false, principal: undefined, reason: authentication.reason };
+  }
+
+  async listEndpoints(request: ListEndpointsRequest): Promise<ListEndpointsResponse> {
+    const authentication = await this.identity.authenticate(request);
+    if (!authentication.ok) return { authenticated: false, endpoints: [] };
+    const principal = authentication.principal;
     const config = this.config.current();
-    const principal = config.principalsByKeyHash.get(request.credentialSha256);
-    if (!principal) return { authenticated: false, endpoints: [] };
     const created = Math.floor(config.loadedAt.getTime() / 1000);
     const endpoints = [...config.endpoints.values()]
       .filter((endpoint) => isAllowed(endpoint, principal))
@@ -124,7 +157,15 @@ export function endpointKindOf(operation: string): EndpointConfig['kind'] {
 }
 
 function deny(outcome: AuthorizeOutcome, reason: string, principal?: Principal): AuthorizeResponse {
-  return { outcome, reason, principal, routePlan: undefined, guardrailPlan: undefined };
+  return {
+    outcome,
+    reason,
+    principal,
+    routePlan: undefined,
+    guardrailPlan: undefined,
+    reservation: '',
+    rateLimit: undefined,
+  };
 }
 
 function decisionName(outcome: AuthorizeOutcome): string {
@@ -137,6 +178,10 @@ function decisionName(outcome: AuthorizeOutcome): string {
       return 'unauthenticated';
     case AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT:
       return 'unknown_endpoint';
+    case AuthorizeOutcome.AUTHORIZE_OUTCOME_RATE_LIMITED:
+      return 'rate_limited';
+    case AuthorizeOutcome.AUTHORIZE_OUTCOME_LIMITS_UNAVAILABLE:
+      return 'limits_unavailable';
     case AuthorizeOutcome.AUTHORIZE_OUTCOME_UNSPECIFIED:
     case AuthorizeOutcome.UNRECOGNIZED:
       return 'unspecified';

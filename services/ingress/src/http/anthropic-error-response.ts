@@ -46,7 +46,7 @@ export function sendAnthropicError(
   upstreamBody?: Buffer,
 ): FastifyReply {
   const status = error.httpStatus;
-  if (status === 429) reply.header('retry-after', '1');
+  if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
   const upstreamMessage =
     upstreamBody && status >= 400 && status < 500 ? messageOf(upstreamBody) : undefined;
   const body = upstreamMessage

@@ -9,7 +9,7 @@ export function sendOpenAiError(
   upstreamBody?: Buffer,
 ): FastifyReply {
   const status = error.httpStatus;
-  if (status === 429) reply.header('retry-after', '1');
+  if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
   // A provider's own 4xx body (already OpenAI-shaped for OpenAI targets) tells the client most.
   if (upstreamBody && status >= 400 && status < 500 && looksLikeOpenAiError(upstreamBody)) {
     return reply.code(status).type('application/json').send(upstreamBody);

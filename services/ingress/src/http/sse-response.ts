@@ -9,6 +9,10 @@ export async function pipeSseFrames(
 ): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
+  // Headers set before the stream started (e.g. x-ratelimit-*) go out with it.
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) raw.setHeader(name, value);
+  }
   raw.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',

@@ -1,7 +1,8 @@
-import { type RequestContext } from '@aigw/contracts';
+import { type Principal, type RateLimitState, type RequestContext } from '@aigw/contracts';
 import { type GatewayError } from '@aigw/core';
 import { type ChatCompletionRequest } from '@aigw/llm-api';
 import { type PipelineOperation } from './governed-body';
+import { type ConversationFacts } from './tool-call-records';
 
 /** One chat completions (or embeddings) call as the HTTP layer hands it over. */
 export interface ChatCall {
@@ -13,6 +14,8 @@ export interface ChatCall {
   readonly requestId: string;
   readonly traceId: string;
   readonly credentialSha256: string | undefined;
+  /** A bearer JWT, for policy to verify (see presentedCredential); never logged. */
+  readonly bearerToken?: string;
   readonly tagsHeader: string | undefined;
   readonly body: unknown;
   readonly bodyBytes: number;
@@ -26,6 +29,20 @@ export interface ChatCall {
    * wire format (e.g. Anthropic Messages) translates here. Default: OpenAI validation.
    */
   readonly readBody?: (body: unknown) => ChatCompletionRequest;
+  /**
+   * Completes the chat request once the caller is authorised, with conversation state the
+   * gateway keeps for this principal (a Responses API `previous_response_id`); throws
+   * GatewayError when that state does not exist.
+   */
+  readonly resolveConversation?: (
+    principal: Principal | undefined,
+    request: ChatCompletionRequest,
+  ) => void;
+  /**
+   * Receives the rate-limit state policy reported (limits, remaining, resets, retry-after)
+   * before the response starts, so the HTTP layer can send the x-ratelimit-* headers.
+   */
+  readonly onRateLimit?: (state: RateLimitState) => void;
 }
 
 /** What the HTTP layer sends back. */
@@ -41,4 +58,8 @@ export interface CallState {
   readonly context: RequestContext;
   readonly started: number;
   stream: boolean;
+  /** Turn count and tool results of a chat conversation, once it is read. */
+  conversation?: ConversationFacts;
+  /** The limit reservation policy made, until it is settled. */
+  reservation?: string;
 }

@@ -6,11 +6,15 @@ import { authorizeCall } from './call-authorization';
 import { type CallState, type ChatCall, type ChatResult } from './call-state';
 import { chatBody, type GovernedBody, parseBody, readEmbeddingsBody } from './governed-body';
 import { type IngressClients } from './ingress-clients';
+import { limitDemandOf } from './limit-demand';
+import { LimitSettlement } from './limit-settlement';
+import { type PayloadLoggingLookup } from './payload-capture';
 import { RequestRecorder } from './request-recorder';
 import { parseRequestTags } from './request-tags';
 import { ResponseTextGuard } from './response-text-guard';
 import { routeFailure } from './route-failure';
 import { StreamRelay } from './stream-relay';
+import { completionToolCalls, conversationFacts } from './tool-call-records';
 
 export type { ChatCall, ChatResult } from './call-state';
 
@@ -26,8 +30,13 @@ export class ChatPipeline {
   constructor(
     private readonly clients: IngressClients,
     events: EventPublisher,
+    payloadLogging?: PayloadLoggingLookup,
   ) {
-    this.recorder = new RequestRecorder(events);
+    this.recorder = new RequestRecorder(
+      events,
+      payloadLogging,
+      new LimitSettlement(clients.policy),
+    );
     this.streams = new StreamRelay(clients.router, this.recorder);
   }
 
@@ -37,7 +46,7 @@ export class ChatPipeline {
       call,
       operation,
       started: monotonicMs(),
-      stream: operation === 'chat.completions' && isStreaming(call.body),
+      stream: operation !== 'embeddings' && isStreaming(call.body),
       context: {
         requestId: call.requestId,
         traceId: call.traceId,
@@ -71,12 +80,19 @@ export class ChatPipeline {
 
   private async run(state: CallState): Promise<ChatResult> {
     const request = readGovernedBody(state);
-    const decision = await authorizeCall(this.clients.policy, state);
+    const decision = await authorizeCall(this.clients.policy, state, limitDemandOf(request));
     state.context.principal = decision.principal;
+    if (state.operation !== 'embeddings') {
+      // e.g. a Responses API `previous_response_id`: the stored turns join the request here,
+      // once the principal is known, so guardrails and the provider see the whole conversation.
+      const conversation = request.request as ChatCompletionRequest;
+      state.call.resolveConversation?.(decision.principal, conversation);
+      state.conversation = conversationFacts(conversation);
+    }
     const guardrails = decision.guardrailPlan?.request ?? [];
     if (guardrails.length > 0) await this.guardRequest(state, request, guardrails);
     const responseGuardrails =
-      state.operation === 'chat.completions' ? (decision.guardrailPlan?.response ?? []) : [];
+      state.operation !== 'embeddings' ? (decision.guardrailPlan?.response ?? []) : [];
     const responseGuard =
       responseGuardrails.length > 0
         ? new ResponseTextGuard(
@@ -92,18 +108,21 @@ export class ChatPipeline {
       targets: decision.routePlan?.targets ?? [],
       body: Buffer.from(JSON.stringify(request.request)),
     };
+    this.recorder.payloads.sentUpstream(state, routeRequest.body);
     if (state.stream) return this.streams.start(state, routeRequest, responseGuard);
     const response = await this.clients.router.complete(routeRequest, {
       signal: state.call.signal,
     });
     if (response.error) {
       const failure = routeFailure(response.error);
+      this.recorder.payloads.responded(state, response.body);
       this.recorder.failed(state, failure, response.provider, response.model, response.attempts);
       return { kind: 'error', error: failure, upstreamBody: nonEmpty(response.body) };
     }
     const body = responseGuard
       ? await responseGuard.guardCompletionBody(response.body)
       : response.body;
+    this.recorder.payloads.responded(state, body);
     const latencyMs = roundMs(monotonicMs() - state.started);
     this.recorder.completed(state, {
       provider: response.provider,
@@ -113,6 +132,7 @@ export class ChatPipeline {
       latencyMs,
       ttftMs: latencyMs,
       costUsd: response.costUsd,
+      toolCalls: completionToolCalls(body, state.conversation?.turn ?? 1),
     });
     return { kind: 'json', status: 200, body };
   }
@@ -164,6 +184,7 @@ function validateRequest(body: unknown): ChatCompletionRequest {
 function readGovernedBody(state: CallState): GovernedBody {
   switch (state.operation) {
     case 'chat.completions':
+    case 'responses':
       return chatBody((state.call.readBody ?? validateRequest)(state.call.body));
     case 'embeddings':
       return readEmbeddingsBody(state.call.body);

@@ -12,10 +12,12 @@ import {
   roundMs,
 } from '@aigw/core';
 import { type CallState, type ChatResult } from './call-state';
+import { streamedText } from './payload-capture';
 import { type RequestRecorder } from './request-recorder';
 import { type ResponseTextGuard } from './response-text-guard';
 import { routeFailure } from './route-failure';
 import { StreamedContentGuard } from './streamed-content-guard';
+import { StreamedToolCalls } from './tool-call-records';
 
 interface StreamStart {
   readonly provider: string;
@@ -75,6 +77,10 @@ export class StreamRelay {
     let costUsd = '';
     let streamError: GatewayError | undefined;
     let finished = false;
+    const toolCalls = new StreamedToolCalls();
+    // The text the client received, assembled only when this call's payload is logged.
+    const capturing = this.recorder.payloads.capturing(state);
+    let assembled = '';
     try {
       try {
         for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
@@ -82,7 +88,9 @@ export class StreamRelay {
           if (kind?.$case === 'data') {
             firstTokenAt ??= monotonicMs();
             const payload = kind.value.toString('utf8');
+            toolCalls.observe(payload);
             for (const out of guard ? await guard.process(payload) : [payload]) {
+              if (capturing) assembled += streamedText(out);
               yield `data: ${out}\n\n`;
             }
           } else if (kind?.$case === 'end') {
@@ -91,7 +99,12 @@ export class StreamRelay {
             if (kind.value.error) streamError = routeFailure(kind.value.error);
           }
         }
-        if (guard && !streamError) for (const out of await guard.finish()) yield `data: ${out}\n\n`;
+        if (guard && !streamError) {
+          for (const out of await guard.finish()) {
+            if (capturing) assembled += streamedText(out);
+            yield `data: ${out}\n\n`;
+          }
+        }
       } catch (error) {
         // A response guardrail blocked (or could not run): end with an error event, no [DONE],
         // and stop the upstream call; held text is never released.
@@ -112,6 +125,7 @@ export class StreamRelay {
           499,
         );
       }
+      if (capturing) this.recorder.payloads.responded(state, assembled);
       if (streamError) {
         this.recorder.failed(state, streamError, start.provider, start.model, start.attempts);
       } else {
@@ -121,6 +135,7 @@ export class StreamRelay {
           costUsd,
           latencyMs: roundMs(monotonicMs() - state.started),
           ttftMs: roundMs((firstTokenAt ?? monotonicMs()) - state.started),
+          toolCalls: toolCalls.records(state.conversation?.turn ?? 1),
         });
       }
     }

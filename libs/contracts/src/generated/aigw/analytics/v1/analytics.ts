@@ -10,6 +10,13 @@ import type { CallContext, CallOptions } from 'nice-grpc-common';
 
 export interface QueryRequest {
   sql: string;
+  /** Values for `{name:Type}` placeholders in `sql`, bound by ClickHouse (never spliced into SQL). */
+  params: { [key: string]: string };
+}
+
+export interface QueryRequest_ParamsEntry {
+  key: string;
+  value: string;
 }
 
 export interface QueryResponse {
@@ -18,7 +25,7 @@ export interface QueryResponse {
 }
 
 function createBaseQueryRequest(): QueryRequest {
-  return { sql: '' };
+  return { sql: '', params: {} };
 }
 
 export const QueryRequest: MessageFns<QueryRequest> = {
@@ -26,6 +33,9 @@ export const QueryRequest: MessageFns<QueryRequest> = {
     if (message.sql !== '') {
       writer.uint32(10).string(message.sql);
     }
+    Object.entries(message.params).forEach(([key, value]) => {
+      QueryRequest_ParamsEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
     return writer;
   },
 
@@ -44,6 +54,17 @@ export const QueryRequest: MessageFns<QueryRequest> = {
           message.sql = reader.string();
           continue;
         }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          const entry2 = QueryRequest_ParamsEntry.decode(reader, reader.uint32());
+          if (entry2.value !== undefined) {
+            message.params[entry2.key] = entry2.value;
+          }
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -54,13 +75,30 @@ export const QueryRequest: MessageFns<QueryRequest> = {
   },
 
   fromJSON(object: any): QueryRequest {
-    return { sql: isSet(object.sql) ? globalThis.String(object.sql) : '' };
+    return {
+      sql: isSet(object.sql) ? globalThis.String(object.sql) : '',
+      params: isObject(object.params)
+        ? Object.entries(object.params).reduce<{ [key: string]: string }>((acc, [key, value]) => {
+            acc[key] = String(value);
+            return acc;
+          }, {})
+        : {},
+    };
   },
 
   toJSON(message: QueryRequest): unknown {
     const obj: any = {};
     if (message.sql !== '') {
       obj.sql = message.sql;
+    }
+    if (message.params) {
+      const entries = Object.entries(message.params);
+      if (entries.length > 0) {
+        obj.params = {};
+        entries.forEach(([k, v]) => {
+          obj.params[k] = v;
+        });
+      }
     }
     return obj;
   },
@@ -71,6 +109,94 @@ export const QueryRequest: MessageFns<QueryRequest> = {
   fromPartial(object: DeepPartial<QueryRequest>): QueryRequest {
     const message = createBaseQueryRequest();
     message.sql = object.sql ?? '';
+    message.params = Object.entries(object.params ?? {}).reduce<{ [key: string]: string }>(
+      (acc, [key, value]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseQueryRequest_ParamsEntry(): QueryRequest_ParamsEntry {
+  return { key: '', value: '' };
+}
+
+export const QueryRequest_ParamsEntry: MessageFns<QueryRequest_ParamsEntry> = {
+  encode(
+    message: QueryRequest_ParamsEntry,
+    writer: BinaryWriter = new BinaryWriter(),
+  ): BinaryWriter {
+    if (message.key !== '') {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== '') {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryRequest_ParamsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseQueryRequest_ParamsEntry();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.key = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.value = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): QueryRequest_ParamsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : '',
+      value: isSet(object.value) ? globalThis.String(object.value) : '',
+    };
+  },
+
+  toJSON(message: QueryRequest_ParamsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== '') {
+      obj.key = message.key;
+    }
+    if (message.value !== '') {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryRequest_ParamsEntry>): QueryRequest_ParamsEntry {
+    return QueryRequest_ParamsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryRequest_ParamsEntry>): QueryRequest_ParamsEntry {
+    const message = createBaseQueryRequest_ParamsEntry();
+    message.key = object.key ?? '';
+    message.value = object.value ?? '';
     return message;
   },
 };
@@ -189,6 +315,10 @@ type DeepPartial<T> = T extends Builtin
         : T extends {}
           ? { [K in keyof T]?: DeepPartial<T[K]> }
           : Partial<T>;
+
+function isObject(value: any): boolean {
+  return typeof value === 'object' && value !== null;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -37,6 +37,9 @@ export interface Envelope {
     | { $case: 'requestFailed'; value: RequestFailed }
     | { $case: 'mcpCalled'; value: McpCalled }
     | { $case: 'costUnknown'; value: CostUnknown }
+    | { $case: 'configChanged'; value: ConfigChanged }
+    | { $case: 'keyChanged'; value: KeyChanged }
+    | { $case: 'inferencePayload'; value: InferencePayload }
     | undefined;
 }
 
@@ -60,6 +63,21 @@ export interface PolicyDecided {
   reason: string;
   targets: string[];
   latencyMs: number;
+  /**
+   * Rate limits and budgets (fields 5-15). The limit that refused the request, e.g.
+   * "requests_per_minute", and its scope, e.g. "principal:alice" or "tag:team=search".
+   */
+  limitMetric: string;
+  limitScope: string;
+  limitValue: number;
+  /** "", "fail_open" or "fail_closed": how the request was decided while the limit store was down. */
+  failMode: string;
+  /** Worst-case cost reserved against budgets (decimal USD), and the tokens reserved. */
+  reservedCostUsd: string;
+  reservedTokens: number;
+  /** How many limits were checked for this request. */
+  limitsChecked: number;
+  retryAfterMs: number;
 }
 
 export interface GuardrailEntity {
@@ -121,6 +139,39 @@ export interface RequestCompleted {
   /** Decimal string; empty when the model has no known price. */
   costUsd: string;
   operation: string;
+  /** Tool (function) calls the model asked for in this answer, in order. */
+  toolCalls: ToolCallRecord[];
+  /** Tool results the request sent back to the model (results of earlier calls). */
+  toolResults: ToolResultRecord[];
+}
+
+/**
+ * One tool call an agent turn asked for. Arguments are measured, never copied: they may carry
+ * secrets (the full text goes to the payloads topic only where payload logging is on).
+ */
+export interface ToolCallRecord {
+  name: string;
+  /** The provider's call id (what the tool result refers to). */
+  callId: string;
+  /**
+   * 1-based assistant turn of the conversation that asked for the call: assistant messages in
+   * the request plus one.
+   */
+  turn: number;
+  argumentBytes: number;
+}
+
+/** One tool result a request carried back to the model. */
+export interface ToolResultRecord {
+  /**
+   * The tool's name, from the assistant call with the same id in the conversation (empty if the
+   * conversation does not contain it).
+   */
+  name: string;
+  callId: string;
+  /** The assistant turn that asked for the call (1-based), 0 when unknown. */
+  turn: number;
+  outputBytes: number;
 }
 
 /**
@@ -154,6 +205,67 @@ export interface McpCalled {
   latencyMs: number;
   argumentBytes: number;
   resultBytes: number;
+  /** "none", "service" or "obo": whose credential reached the upstream. */
+  auth: string;
+  /** Gateway error code when status is not "ok" (e.g. "permission_denied", "upstream_error"). */
+  errorCode: string;
+  /** For a denied or failed operation: a reason safe to show (never a credential). */
+  reason: string;
+}
+
+/**
+ * Full request and response bodies of one call, only for endpoints with payload logging on.
+ * Published to aigw.payloads.v1 only. The request body is what was sent upstream (after guardrail
+ * masking); the response body is what the client received (assembled text for streams).
+ */
+export interface InferencePayload {
+  operation: string;
+  provider: string;
+  model: string;
+  status: number;
+  latencyMs: number;
+  /** Empty on success. */
+  errorCode: string;
+  errorMessage: string;
+  requestBody: string;
+  responseBody: string;
+  stream: boolean;
+  /** Days the payload row is kept in ClickHouse (the endpoint's payload_logging.retention_days). */
+  retentionDays: number;
+  /** True when a body was cut at the size limit. */
+  truncated: boolean;
+}
+
+/**
+ * A process saw its config file change and applied the new file, or rejected it and kept the old
+ * one. Audit topic. Hashes, never contents: a config may hold ${ENV} references only, but still.
+ */
+export interface ConfigChanged {
+  /** Where the config was read from. */
+  source: string;
+  /** SHA-256 (hex) of the file text in force before and of the text just read. */
+  oldSha256: string;
+  newSha256: string;
+  /** "applied" or "rejected". */
+  outcome: string;
+  errorCount: number;
+  /** For a rejected file: the first problems, "path: reason" (never a value from the file). */
+  errors: string[];
+}
+
+/** A gateway API key was created or revoked (audit topic). Never the key or its hash. */
+export interface KeyChanged {
+  keyId: string;
+  /** The public lookup prefix, e.g. "aigw_3f9a1c2b". */
+  keyPrefix: string;
+  /** The principal the key authenticates as. */
+  keyPrincipal: string;
+  /** "created" or "revoked". */
+  action: string;
+  /** Who did it (the admin principal id); the full actor is the envelope's principal. */
+  actor: string;
+  /** RFC 3339, empty when the key does not expire. */
+  expiresAt: string;
 }
 
 function createBaseEnvelope(): Envelope {
@@ -232,6 +344,15 @@ export const Envelope: MessageFns<Envelope> = {
         break;
       case 'costUnknown':
         CostUnknown.encode(message.payload.value, writer.uint32(218).fork()).join();
+        break;
+      case 'configChanged':
+        ConfigChanged.encode(message.payload.value, writer.uint32(226).fork()).join();
+        break;
+      case 'keyChanged':
+        KeyChanged.encode(message.payload.value, writer.uint32(234).fork()).join();
+        break;
+      case 'inferencePayload':
+        InferencePayload.encode(message.payload.value, writer.uint32(242).fork()).join();
         break;
     }
     return writer;
@@ -423,6 +544,39 @@ export const Envelope: MessageFns<Envelope> = {
           };
           continue;
         }
+        case 28: {
+          if (tag !== 226) {
+            break;
+          }
+
+          message.payload = {
+            $case: 'configChanged',
+            value: ConfigChanged.decode(reader, reader.uint32()),
+          };
+          continue;
+        }
+        case 29: {
+          if (tag !== 234) {
+            break;
+          }
+
+          message.payload = {
+            $case: 'keyChanged',
+            value: KeyChanged.decode(reader, reader.uint32()),
+          };
+          continue;
+        }
+        case 30: {
+          if (tag !== 242) {
+            break;
+          }
+
+          message.payload = {
+            $case: 'inferencePayload',
+            value: InferencePayload.decode(reader, reader.uint32()),
+          };
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -477,7 +631,19 @@ export const Envelope: MessageFns<Envelope> = {
                     ? { $case: 'mcpCalled', value: McpCalled.fromJSON(object.mcpCalled) }
                     : isSet(object.costUnknown)
                       ? { $case: 'costUnknown', value: CostUnknown.fromJSON(object.costUnknown) }
-                      : undefined,
+                      : isSet(object.configChanged)
+                        ? {
+                            $case: 'configChanged',
+                            value: ConfigChanged.fromJSON(object.configChanged),
+                          }
+                        : isSet(object.keyChanged)
+                          ? { $case: 'keyChanged', value: KeyChanged.fromJSON(object.keyChanged) }
+                          : isSet(object.inferencePayload)
+                            ? {
+                                $case: 'inferencePayload',
+                                value: InferencePayload.fromJSON(object.inferencePayload),
+                              }
+                            : undefined,
     };
   },
 
@@ -538,6 +704,12 @@ export const Envelope: MessageFns<Envelope> = {
       obj.mcpCalled = McpCalled.toJSON(message.payload.value);
     } else if (message.payload?.$case === 'costUnknown') {
       obj.costUnknown = CostUnknown.toJSON(message.payload.value);
+    } else if (message.payload?.$case === 'configChanged') {
+      obj.configChanged = ConfigChanged.toJSON(message.payload.value);
+    } else if (message.payload?.$case === 'keyChanged') {
+      obj.keyChanged = KeyChanged.toJSON(message.payload.value);
+    } else if (message.payload?.$case === 'inferencePayload') {
+      obj.inferencePayload = InferencePayload.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -638,6 +810,33 @@ export const Envelope: MessageFns<Envelope> = {
           message.payload = {
             $case: 'costUnknown',
             value: CostUnknown.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+      case 'configChanged': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'configChanged',
+            value: ConfigChanged.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+      case 'keyChanged': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'keyChanged',
+            value: KeyChanged.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
+      case 'inferencePayload': {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: 'inferencePayload',
+            value: InferencePayload.fromPartial(object.payload.value),
           };
         }
         break;
@@ -864,7 +1063,20 @@ export const RequestReceived: MessageFns<RequestReceived> = {
 };
 
 function createBasePolicyDecided(): PolicyDecided {
-  return { decision: '', reason: '', targets: [], latencyMs: 0 };
+  return {
+    decision: '',
+    reason: '',
+    targets: [],
+    latencyMs: 0,
+    limitMetric: '',
+    limitScope: '',
+    limitValue: 0,
+    failMode: '',
+    reservedCostUsd: '',
+    reservedTokens: 0,
+    limitsChecked: 0,
+    retryAfterMs: 0,
+  };
 }
 
 export const PolicyDecided: MessageFns<PolicyDecided> = {
@@ -880,6 +1092,30 @@ export const PolicyDecided: MessageFns<PolicyDecided> = {
     }
     if (message.latencyMs !== 0) {
       writer.uint32(33).double(message.latencyMs);
+    }
+    if (message.limitMetric !== '') {
+      writer.uint32(42).string(message.limitMetric);
+    }
+    if (message.limitScope !== '') {
+      writer.uint32(50).string(message.limitScope);
+    }
+    if (message.limitValue !== 0) {
+      writer.uint32(56).uint64(message.limitValue);
+    }
+    if (message.failMode !== '') {
+      writer.uint32(66).string(message.failMode);
+    }
+    if (message.reservedCostUsd !== '') {
+      writer.uint32(74).string(message.reservedCostUsd);
+    }
+    if (message.reservedTokens !== 0) {
+      writer.uint32(80).uint64(message.reservedTokens);
+    }
+    if (message.limitsChecked !== 0) {
+      writer.uint32(88).uint32(message.limitsChecked);
+    }
+    if (message.retryAfterMs !== 0) {
+      writer.uint32(96).uint64(message.retryAfterMs);
     }
     return writer;
   },
@@ -923,6 +1159,70 @@ export const PolicyDecided: MessageFns<PolicyDecided> = {
           message.latencyMs = reader.double();
           continue;
         }
+        case 5: {
+          if (tag !== 42) {
+            break;
+          }
+
+          message.limitMetric = reader.string();
+          continue;
+        }
+        case 6: {
+          if (tag !== 50) {
+            break;
+          }
+
+          message.limitScope = reader.string();
+          continue;
+        }
+        case 7: {
+          if (tag !== 56) {
+            break;
+          }
+
+          message.limitValue = longToNumber(reader.uint64());
+          continue;
+        }
+        case 8: {
+          if (tag !== 66) {
+            break;
+          }
+
+          message.failMode = reader.string();
+          continue;
+        }
+        case 9: {
+          if (tag !== 74) {
+            break;
+          }
+
+          message.reservedCostUsd = reader.string();
+          continue;
+        }
+        case 10: {
+          if (tag !== 80) {
+            break;
+          }
+
+          message.reservedTokens = longToNumber(reader.uint64());
+          continue;
+        }
+        case 11: {
+          if (tag !== 88) {
+            break;
+          }
+
+          message.limitsChecked = reader.uint32();
+          continue;
+        }
+        case 12: {
+          if (tag !== 96) {
+            break;
+          }
+
+          message.retryAfterMs = longToNumber(reader.uint64());
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -940,6 +1240,16 @@ export const PolicyDecided: MessageFns<PolicyDecided> = {
         ? object.targets.map((e: any) => globalThis.String(e))
         : [],
       latencyMs: isSet(object.latencyMs) ? globalThis.Number(object.latencyMs) : 0,
+      limitMetric: isSet(object.limitMetric) ? globalThis.String(object.limitMetric) : '',
+      limitScope: isSet(object.limitScope) ? globalThis.String(object.limitScope) : '',
+      limitValue: isSet(object.limitValue) ? globalThis.Number(object.limitValue) : 0,
+      failMode: isSet(object.failMode) ? globalThis.String(object.failMode) : '',
+      reservedCostUsd: isSet(object.reservedCostUsd)
+        ? globalThis.String(object.reservedCostUsd)
+        : '',
+      reservedTokens: isSet(object.reservedTokens) ? globalThis.Number(object.reservedTokens) : 0,
+      limitsChecked: isSet(object.limitsChecked) ? globalThis.Number(object.limitsChecked) : 0,
+      retryAfterMs: isSet(object.retryAfterMs) ? globalThis.Number(object.retryAfterMs) : 0,
     };
   },
 
@@ -957,6 +1267,30 @@ export const PolicyDecided: MessageFns<PolicyDecided> = {
     if (message.latencyMs !== 0) {
       obj.latencyMs = message.latencyMs;
     }
+    if (message.limitMetric !== '') {
+      obj.limitMetric = message.limitMetric;
+    }
+    if (message.limitScope !== '') {
+      obj.limitScope = message.limitScope;
+    }
+    if (message.limitValue !== 0) {
+      obj.limitValue = Math.round(message.limitValue);
+    }
+    if (message.failMode !== '') {
+      obj.failMode = message.failMode;
+    }
+    if (message.reservedCostUsd !== '') {
+      obj.reservedCostUsd = message.reservedCostUsd;
+    }
+    if (message.reservedTokens !== 0) {
+      obj.reservedTokens = Math.round(message.reservedTokens);
+    }
+    if (message.limitsChecked !== 0) {
+      obj.limitsChecked = Math.round(message.limitsChecked);
+    }
+    if (message.retryAfterMs !== 0) {
+      obj.retryAfterMs = Math.round(message.retryAfterMs);
+    }
     return obj;
   },
 
@@ -969,6 +1303,14 @@ export const PolicyDecided: MessageFns<PolicyDecided> = {
     message.reason = object.reason ?? '';
     message.targets = object.targets?.map((e) => e) || [];
     message.latencyMs = object.latencyMs ?? 0;
+    message.limitMetric = object.limitMetric ?? '';
+    message.limitScope = object.limitScope ?? '';
+    message.limitValue = object.limitValue ?? 0;
+    message.failMode = object.failMode ?? '';
+    message.reservedCostUsd = object.reservedCostUsd ?? '';
+    message.reservedTokens = object.reservedTokens ?? 0;
+    message.limitsChecked = object.limitsChecked ?? 0;
+    message.retryAfterMs = object.retryAfterMs ?? 0;
     return message;
   },
 };
@@ -1476,6 +1818,8 @@ function createBaseRequestCompleted(): RequestCompleted {
     attempts: 0,
     costUsd: '',
     operation: '',
+    toolCalls: [],
+    toolResults: [],
   };
 }
 
@@ -1510,6 +1854,12 @@ export const RequestCompleted: MessageFns<RequestCompleted> = {
     }
     if (message.operation !== '') {
       writer.uint32(82).string(message.operation);
+    }
+    for (const v of message.toolCalls) {
+      ToolCallRecord.encode(v!, writer.uint32(90).fork()).join();
+    }
+    for (const v of message.toolResults) {
+      ToolResultRecord.encode(v!, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -1601,6 +1951,22 @@ export const RequestCompleted: MessageFns<RequestCompleted> = {
           message.operation = reader.string();
           continue;
         }
+        case 11: {
+          if (tag !== 90) {
+            break;
+          }
+
+          message.toolCalls.push(ToolCallRecord.decode(reader, reader.uint32()));
+          continue;
+        }
+        case 12: {
+          if (tag !== 98) {
+            break;
+          }
+
+          message.toolResults.push(ToolResultRecord.decode(reader, reader.uint32()));
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -1622,6 +1988,12 @@ export const RequestCompleted: MessageFns<RequestCompleted> = {
       attempts: isSet(object.attempts) ? globalThis.Number(object.attempts) : 0,
       costUsd: isSet(object.costUsd) ? globalThis.String(object.costUsd) : '',
       operation: isSet(object.operation) ? globalThis.String(object.operation) : '',
+      toolCalls: globalThis.Array.isArray(object?.toolCalls)
+        ? object.toolCalls.map((e: any) => ToolCallRecord.fromJSON(e))
+        : [],
+      toolResults: globalThis.Array.isArray(object?.toolResults)
+        ? object.toolResults.map((e: any) => ToolResultRecord.fromJSON(e))
+        : [],
     };
   },
 
@@ -1657,6 +2029,12 @@ export const RequestCompleted: MessageFns<RequestCompleted> = {
     if (message.operation !== '') {
       obj.operation = message.operation;
     }
+    if (message.toolCalls?.length) {
+      obj.toolCalls = message.toolCalls.map((e) => ToolCallRecord.toJSON(e));
+    }
+    if (message.toolResults?.length) {
+      obj.toolResults = message.toolResults.map((e) => ToolResultRecord.toJSON(e));
+    }
     return obj;
   },
 
@@ -1678,6 +2056,224 @@ export const RequestCompleted: MessageFns<RequestCompleted> = {
     message.attempts = object.attempts ?? 0;
     message.costUsd = object.costUsd ?? '';
     message.operation = object.operation ?? '';
+    message.toolCalls = object.toolCalls?.map((e) => ToolCallRecord.fromPartial(e)) || [];
+    message.toolResults = object.toolResults?.map((e) => ToolResultRecord.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseToolCallRecord(): ToolCallRecord {
+  return { name: '', callId: '', turn: 0, argumentBytes: 0 };
+}
+
+export const ToolCallRecord: MessageFns<ToolCallRecord> = {
+  encode(message: ToolCallRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== '') {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.callId !== '') {
+      writer.uint32(18).string(message.callId);
+    }
+    if (message.turn !== 0) {
+      writer.uint32(24).uint32(message.turn);
+    }
+    if (message.argumentBytes !== 0) {
+      writer.uint32(32).uint32(message.argumentBytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ToolCallRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseToolCallRecord();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.name = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.callId = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 24) {
+            break;
+          }
+
+          message.turn = reader.uint32();
+          continue;
+        }
+        case 4: {
+          if (tag !== 32) {
+            break;
+          }
+
+          message.argumentBytes = reader.uint32();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): ToolCallRecord {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : '',
+      callId: isSet(object.callId) ? globalThis.String(object.callId) : '',
+      turn: isSet(object.turn) ? globalThis.Number(object.turn) : 0,
+      argumentBytes: isSet(object.argumentBytes) ? globalThis.Number(object.argumentBytes) : 0,
+    };
+  },
+
+  toJSON(message: ToolCallRecord): unknown {
+    const obj: any = {};
+    if (message.name !== '') {
+      obj.name = message.name;
+    }
+    if (message.callId !== '') {
+      obj.callId = message.callId;
+    }
+    if (message.turn !== 0) {
+      obj.turn = Math.round(message.turn);
+    }
+    if (message.argumentBytes !== 0) {
+      obj.argumentBytes = Math.round(message.argumentBytes);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ToolCallRecord>): ToolCallRecord {
+    return ToolCallRecord.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ToolCallRecord>): ToolCallRecord {
+    const message = createBaseToolCallRecord();
+    message.name = object.name ?? '';
+    message.callId = object.callId ?? '';
+    message.turn = object.turn ?? 0;
+    message.argumentBytes = object.argumentBytes ?? 0;
+    return message;
+  },
+};
+
+function createBaseToolResultRecord(): ToolResultRecord {
+  return { name: '', callId: '', turn: 0, outputBytes: 0 };
+}
+
+export const ToolResultRecord: MessageFns<ToolResultRecord> = {
+  encode(message: ToolResultRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== '') {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.callId !== '') {
+      writer.uint32(18).string(message.callId);
+    }
+    if (message.turn !== 0) {
+      writer.uint32(24).uint32(message.turn);
+    }
+    if (message.outputBytes !== 0) {
+      writer.uint32(32).uint32(message.outputBytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ToolResultRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseToolResultRecord();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.name = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.callId = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 24) {
+            break;
+          }
+
+          message.turn = reader.uint32();
+          continue;
+        }
+        case 4: {
+          if (tag !== 32) {
+            break;
+          }
+
+          message.outputBytes = reader.uint32();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): ToolResultRecord {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : '',
+      callId: isSet(object.callId) ? globalThis.String(object.callId) : '',
+      turn: isSet(object.turn) ? globalThis.Number(object.turn) : 0,
+      outputBytes: isSet(object.outputBytes) ? globalThis.Number(object.outputBytes) : 0,
+    };
+  },
+
+  toJSON(message: ToolResultRecord): unknown {
+    const obj: any = {};
+    if (message.name !== '') {
+      obj.name = message.name;
+    }
+    if (message.callId !== '') {
+      obj.callId = message.callId;
+    }
+    if (message.turn !== 0) {
+      obj.turn = Math.round(message.turn);
+    }
+    if (message.outputBytes !== 0) {
+      obj.outputBytes = Math.round(message.outputBytes);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ToolResultRecord>): ToolResultRecord {
+    return ToolResultRecord.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ToolResultRecord>): ToolResultRecord {
+    const message = createBaseToolResultRecord();
+    message.name = object.name ?? '';
+    message.callId = object.callId ?? '';
+    message.turn = object.turn ?? 0;
+    message.outputBytes = object.outputBytes ?? 0;
     return message;
   },
 };
@@ -1967,6 +2563,9 @@ function createBaseMcpCalled(): McpCalled {
     latencyMs: 0,
     argumentBytes: 0,
     resultBytes: 0,
+    auth: '',
+    errorCode: '',
+    reason: '',
   };
 }
 
@@ -1998,6 +2597,15 @@ export const McpCalled: MessageFns<McpCalled> = {
     }
     if (message.resultBytes !== 0) {
       writer.uint32(72).uint32(message.resultBytes);
+    }
+    if (message.auth !== '') {
+      writer.uint32(82).string(message.auth);
+    }
+    if (message.errorCode !== '') {
+      writer.uint32(90).string(message.errorCode);
+    }
+    if (message.reason !== '') {
+      writer.uint32(98).string(message.reason);
     }
     return writer;
   },
@@ -2081,6 +2689,30 @@ export const McpCalled: MessageFns<McpCalled> = {
           message.resultBytes = reader.uint32();
           continue;
         }
+        case 10: {
+          if (tag !== 82) {
+            break;
+          }
+
+          message.auth = reader.string();
+          continue;
+        }
+        case 11: {
+          if (tag !== 90) {
+            break;
+          }
+
+          message.errorCode = reader.string();
+          continue;
+        }
+        case 12: {
+          if (tag !== 98) {
+            break;
+          }
+
+          message.reason = reader.string();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -2103,6 +2735,9 @@ export const McpCalled: MessageFns<McpCalled> = {
       latencyMs: isSet(object.latencyMs) ? globalThis.Number(object.latencyMs) : 0,
       argumentBytes: isSet(object.argumentBytes) ? globalThis.Number(object.argumentBytes) : 0,
       resultBytes: isSet(object.resultBytes) ? globalThis.Number(object.resultBytes) : 0,
+      auth: isSet(object.auth) ? globalThis.String(object.auth) : '',
+      errorCode: isSet(object.errorCode) ? globalThis.String(object.errorCode) : '',
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : '',
     };
   },
 
@@ -2135,6 +2770,15 @@ export const McpCalled: MessageFns<McpCalled> = {
     if (message.resultBytes !== 0) {
       obj.resultBytes = Math.round(message.resultBytes);
     }
+    if (message.auth !== '') {
+      obj.auth = message.auth;
+    }
+    if (message.errorCode !== '') {
+      obj.errorCode = message.errorCode;
+    }
+    if (message.reason !== '') {
+      obj.reason = message.reason;
+    }
     return obj;
   },
 
@@ -2152,6 +2796,540 @@ export const McpCalled: MessageFns<McpCalled> = {
     message.latencyMs = object.latencyMs ?? 0;
     message.argumentBytes = object.argumentBytes ?? 0;
     message.resultBytes = object.resultBytes ?? 0;
+    message.auth = object.auth ?? '';
+    message.errorCode = object.errorCode ?? '';
+    message.reason = object.reason ?? '';
+    return message;
+  },
+};
+
+function createBaseInferencePayload(): InferencePayload {
+  return {
+    operation: '',
+    provider: '',
+    model: '',
+    status: 0,
+    latencyMs: 0,
+    errorCode: '',
+    errorMessage: '',
+    requestBody: '',
+    responseBody: '',
+    stream: false,
+    retentionDays: 0,
+    truncated: false,
+  };
+}
+
+export const InferencePayload: MessageFns<InferencePayload> = {
+  encode(message: InferencePayload, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operation !== '') {
+      writer.uint32(10).string(message.operation);
+    }
+    if (message.provider !== '') {
+      writer.uint32(18).string(message.provider);
+    }
+    if (message.model !== '') {
+      writer.uint32(26).string(message.model);
+    }
+    if (message.status !== 0) {
+      writer.uint32(32).uint32(message.status);
+    }
+    if (message.latencyMs !== 0) {
+      writer.uint32(41).double(message.latencyMs);
+    }
+    if (message.errorCode !== '') {
+      writer.uint32(50).string(message.errorCode);
+    }
+    if (message.errorMessage !== '') {
+      writer.uint32(58).string(message.errorMessage);
+    }
+    if (message.requestBody !== '') {
+      writer.uint32(66).string(message.requestBody);
+    }
+    if (message.responseBody !== '') {
+      writer.uint32(74).string(message.responseBody);
+    }
+    if (message.stream !== false) {
+      writer.uint32(80).bool(message.stream);
+    }
+    if (message.retentionDays !== 0) {
+      writer.uint32(88).uint32(message.retentionDays);
+    }
+    if (message.truncated !== false) {
+      writer.uint32(96).bool(message.truncated);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InferencePayload {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseInferencePayload();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.operation = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.provider = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.model = reader.string();
+          continue;
+        }
+        case 4: {
+          if (tag !== 32) {
+            break;
+          }
+
+          message.status = reader.uint32();
+          continue;
+        }
+        case 5: {
+          if (tag !== 41) {
+            break;
+          }
+
+          message.latencyMs = reader.double();
+          continue;
+        }
+        case 6: {
+          if (tag !== 50) {
+            break;
+          }
+
+          message.errorCode = reader.string();
+          continue;
+        }
+        case 7: {
+          if (tag !== 58) {
+            break;
+          }
+
+          message.errorMessage = reader.string();
+          continue;
+        }
+        case 8: {
+          if (tag !== 66) {
+            break;
+          }
+
+          message.requestBody = reader.string();
+          continue;
+        }
+        case 9: {
+          if (tag !== 74) {
+            break;
+          }
+
+          message.responseBody = reader.string();
+          continue;
+        }
+        case 10: {
+          if (tag !== 80) {
+            break;
+          }
+
+          message.stream = reader.bool();
+          continue;
+        }
+        case 11: {
+          if (tag !== 88) {
+            break;
+          }
+
+          message.retentionDays = reader.uint32();
+          continue;
+        }
+        case 12: {
+          if (tag !== 96) {
+            break;
+          }
+
+          message.truncated = reader.bool();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): InferencePayload {
+    return {
+      operation: isSet(object.operation) ? globalThis.String(object.operation) : '',
+      provider: isSet(object.provider) ? globalThis.String(object.provider) : '',
+      model: isSet(object.model) ? globalThis.String(object.model) : '',
+      status: isSet(object.status) ? globalThis.Number(object.status) : 0,
+      latencyMs: isSet(object.latencyMs) ? globalThis.Number(object.latencyMs) : 0,
+      errorCode: isSet(object.errorCode) ? globalThis.String(object.errorCode) : '',
+      errorMessage: isSet(object.errorMessage) ? globalThis.String(object.errorMessage) : '',
+      requestBody: isSet(object.requestBody) ? globalThis.String(object.requestBody) : '',
+      responseBody: isSet(object.responseBody) ? globalThis.String(object.responseBody) : '',
+      stream: isSet(object.stream) ? globalThis.Boolean(object.stream) : false,
+      retentionDays: isSet(object.retentionDays) ? globalThis.Number(object.retentionDays) : 0,
+      truncated: isSet(object.truncated) ? globalThis.Boolean(object.truncated) : false,
+    };
+  },
+
+  toJSON(message: InferencePayload): unknown {
+    const obj: any = {};
+    if (message.operation !== '') {
+      obj.operation = message.operation;
+    }
+    if (message.provider !== '') {
+      obj.provider = message.provider;
+    }
+    if (message.model !== '') {
+      obj.model = message.model;
+    }
+    if (message.status !== 0) {
+      obj.status = Math.round(message.status);
+    }
+    if (message.latencyMs !== 0) {
+      obj.latencyMs = message.latencyMs;
+    }
+    if (message.errorCode !== '') {
+      obj.errorCode = message.errorCode;
+    }
+    if (message.errorMessage !== '') {
+      obj.errorMessage = message.errorMessage;
+    }
+    if (message.requestBody !== '') {
+      obj.requestBody = message.requestBody;
+    }
+    if (message.responseBody !== '') {
+      obj.responseBody = message.responseBody;
+    }
+    if (message.stream !== false) {
+      obj.stream = message.stream;
+    }
+    if (message.retentionDays !== 0) {
+      obj.retentionDays = Math.round(message.retentionDays);
+    }
+    if (message.truncated !== false) {
+      obj.truncated = message.truncated;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<InferencePayload>): InferencePayload {
+    return InferencePayload.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<InferencePayload>): InferencePayload {
+    const message = createBaseInferencePayload();
+    message.operation = object.operation ?? '';
+    message.provider = object.provider ?? '';
+    message.model = object.model ?? '';
+    message.status = object.status ?? 0;
+    message.latencyMs = object.latencyMs ?? 0;
+    message.errorCode = object.errorCode ?? '';
+    message.errorMessage = object.errorMessage ?? '';
+    message.requestBody = object.requestBody ?? '';
+    message.responseBody = object.responseBody ?? '';
+    message.stream = object.stream ?? false;
+    message.retentionDays = object.retentionDays ?? 0;
+    message.truncated = object.truncated ?? false;
+    return message;
+  },
+};
+
+function createBaseConfigChanged(): ConfigChanged {
+  return { source: '', oldSha256: '', newSha256: '', outcome: '', errorCount: 0, errors: [] };
+}
+
+export const ConfigChanged: MessageFns<ConfigChanged> = {
+  encode(message: ConfigChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.source !== '') {
+      writer.uint32(10).string(message.source);
+    }
+    if (message.oldSha256 !== '') {
+      writer.uint32(18).string(message.oldSha256);
+    }
+    if (message.newSha256 !== '') {
+      writer.uint32(26).string(message.newSha256);
+    }
+    if (message.outcome !== '') {
+      writer.uint32(34).string(message.outcome);
+    }
+    if (message.errorCount !== 0) {
+      writer.uint32(40).uint32(message.errorCount);
+    }
+    for (const v of message.errors) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConfigChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseConfigChanged();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.source = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.oldSha256 = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.newSha256 = reader.string();
+          continue;
+        }
+        case 4: {
+          if (tag !== 34) {
+            break;
+          }
+
+          message.outcome = reader.string();
+          continue;
+        }
+        case 5: {
+          if (tag !== 40) {
+            break;
+          }
+
+          message.errorCount = reader.uint32();
+          continue;
+        }
+        case 6: {
+          if (tag !== 50) {
+            break;
+          }
+
+          message.errors.push(reader.string());
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): ConfigChanged {
+    return {
+      source: isSet(object.source) ? globalThis.String(object.source) : '',
+      oldSha256: isSet(object.oldSha256) ? globalThis.String(object.oldSha256) : '',
+      newSha256: isSet(object.newSha256) ? globalThis.String(object.newSha256) : '',
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : '',
+      errorCount: isSet(object.errorCount) ? globalThis.Number(object.errorCount) : 0,
+      errors: globalThis.Array.isArray(object?.errors)
+        ? object.errors.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ConfigChanged): unknown {
+    const obj: any = {};
+    if (message.source !== '') {
+      obj.source = message.source;
+    }
+    if (message.oldSha256 !== '') {
+      obj.oldSha256 = message.oldSha256;
+    }
+    if (message.newSha256 !== '') {
+      obj.newSha256 = message.newSha256;
+    }
+    if (message.outcome !== '') {
+      obj.outcome = message.outcome;
+    }
+    if (message.errorCount !== 0) {
+      obj.errorCount = Math.round(message.errorCount);
+    }
+    if (message.errors?.length) {
+      obj.errors = message.errors;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ConfigChanged>): ConfigChanged {
+    return ConfigChanged.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConfigChanged>): ConfigChanged {
+    const message = createBaseConfigChanged();
+    message.source = object.source ?? '';
+    message.oldSha256 = object.oldSha256 ?? '';
+    message.newSha256 = object.newSha256 ?? '';
+    message.outcome = object.outcome ?? '';
+    message.errorCount = object.errorCount ?? 0;
+    message.errors = object.errors?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseKeyChanged(): KeyChanged {
+  return { keyId: '', keyPrefix: '', keyPrincipal: '', action: '', actor: '', expiresAt: '' };
+}
+
+export const KeyChanged: MessageFns<KeyChanged> = {
+  encode(message: KeyChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.keyId !== '') {
+      writer.uint32(10).string(message.keyId);
+    }
+    if (message.keyPrefix !== '') {
+      writer.uint32(18).string(message.keyPrefix);
+    }
+    if (message.keyPrincipal !== '') {
+      writer.uint32(26).string(message.keyPrincipal);
+    }
+    if (message.action !== '') {
+      writer.uint32(34).string(message.action);
+    }
+    if (message.actor !== '') {
+      writer.uint32(42).string(message.actor);
+    }
+    if (message.expiresAt !== '') {
+      writer.uint32(50).string(message.expiresAt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): KeyChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseKeyChanged();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.keyId = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.keyPrefix = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.keyPrincipal = reader.string();
+          continue;
+        }
+        case 4: {
+          if (tag !== 34) {
+            break;
+          }
+
+          message.action = reader.string();
+          continue;
+        }
+        case 5: {
+          if (tag !== 42) {
+            break;
+          }
+
+          message.actor = reader.string();
+          continue;
+        }
+        case 6: {
+          if (tag !== 50) {
+            break;
+          }
+
+          message.expiresAt = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): KeyChanged {
+    return {
+      keyId: isSet(object.keyId) ? globalThis.String(object.keyId) : '',
+      keyPrefix: isSet(object.keyPrefix) ? globalThis.String(object.keyPrefix) : '',
+      keyPrincipal: isSet(object.keyPrincipal) ? globalThis.String(object.keyPrincipal) : '',
+      action: isSet(object.action) ? globalThis.String(object.action) : '',
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : '',
+      expiresAt: isSet(object.expiresAt) ? globalThis.String(object.expiresAt) : '',
+    };
+  },
+
+  toJSON(message: KeyChanged): unknown {
+    const obj: any = {};
+    if (message.keyId !== '') {
+      obj.keyId = message.keyId;
+    }
+    if (message.keyPrefix !== '') {
+      obj.keyPrefix = message.keyPrefix;
+    }
+    if (message.keyPrincipal !== '') {
+      obj.keyPrincipal = message.keyPrincipal;
+    }
+    if (message.action !== '') {
+      obj.action = message.action;
+    }
+    if (message.actor !== '') {
+      obj.actor = message.actor;
+    }
+    if (message.expiresAt !== '') {
+      obj.expiresAt = message.expiresAt;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<KeyChanged>): KeyChanged {
+    return KeyChanged.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<KeyChanged>): KeyChanged {
+    const message = createBaseKeyChanged();
+    message.keyId = object.keyId ?? '';
+    message.keyPrefix = object.keyPrefix ?? '';
+    message.keyPrincipal = object.keyPrincipal ?? '';
+    message.action = object.action ?? '';
+    message.actor = object.actor ?? '';
+    message.expiresAt = object.expiresAt ?? '';
     return message;
   },
 };
@@ -2169,6 +3347,17 @@ type DeepPartial<T> = T extends Builtin
         : T extends {}
           ? { [K in keyof T]?: DeepPartial<T[K]> }
           : Partial<T>;
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error('Value is larger than Number.MAX_SAFE_INTEGER');
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error('Value is smaller than Number.MIN_SAFE_INTEGER');
+  }
+  return num;
+}
 
 function isObject(value: any): boolean {
   return typeof value === 'object' && value !== null;

@@ -15,7 +15,9 @@ export interface ListConnectionsRequest {
 
 export interface Connection {
   name: string;
+  /** "streamable-http" or "stdio". */
   transport: string;
+  /** "none", "service" or "obo". */
   auth: string;
 }
 
@@ -26,13 +28,34 @@ export interface ListConnectionsResponse {
 export interface ForwardRequest {
   context: RequestContext | undefined;
   connection: string;
-  /** One JSON-RPC message from the agent. */
+  /** One JSON-RPC message from the agent (request or notification). */
   message: Buffer;
+  /** The agent's HTTP method (for the audit). */
+  httpMethod: string;
+  /**
+   * The caller's own OIDC JWT when they authenticated with one: the subject token of an
+   * on-behalf-of token exchange. Empty for gateway keys (the key never leaves the ingress).
+   */
+  callerJwt: string;
 }
 
-export interface ForwardResponse {
-  /** JSON-RPC messages to return to the agent (responses and notifications). */
-  messages: Buffer[];
+export interface ForwardReply {
+  /** One JSON-RPC message to the agent: a notification while the operation runs, or the response. */
+  message: Buffer;
+  /** Set instead of `message` when the broker refused the operation before it ran. */
+  error: ErrorInfo | undefined;
+  /** True when `message` is a notification (more replies follow); false for the response. */
+  notification: boolean;
+}
+
+export interface PutCredentialRequest {
+  context: RequestContext | undefined;
+  connection: string;
+  /** The upstream credential (sent upstream as "Authorization: Bearer <credential>"). */
+  credential: string;
+}
+
+export interface PutCredentialResponse {
   error: ErrorInfo | undefined;
 }
 
@@ -257,7 +280,13 @@ export const ListConnectionsResponse: MessageFns<ListConnectionsResponse> = {
 };
 
 function createBaseForwardRequest(): ForwardRequest {
-  return { context: undefined, connection: '', message: Buffer.alloc(0) };
+  return {
+    context: undefined,
+    connection: '',
+    message: Buffer.alloc(0),
+    httpMethod: '',
+    callerJwt: '',
+  };
 }
 
 export const ForwardRequest: MessageFns<ForwardRequest> = {
@@ -270,6 +299,12 @@ export const ForwardRequest: MessageFns<ForwardRequest> = {
     }
     if (message.message.length !== 0) {
       writer.uint32(26).bytes(message.message);
+    }
+    if (message.httpMethod !== '') {
+      writer.uint32(34).string(message.httpMethod);
+    }
+    if (message.callerJwt !== '') {
+      writer.uint32(42).string(message.callerJwt);
     }
     return writer;
   },
@@ -305,6 +340,22 @@ export const ForwardRequest: MessageFns<ForwardRequest> = {
           message.message = Buffer.from(reader.bytes());
           continue;
         }
+        case 4: {
+          if (tag !== 34) {
+            break;
+          }
+
+          message.httpMethod = reader.string();
+          continue;
+        }
+        case 5: {
+          if (tag !== 42) {
+            break;
+          }
+
+          message.callerJwt = reader.string();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -321,6 +372,8 @@ export const ForwardRequest: MessageFns<ForwardRequest> = {
       message: isSet(object.message)
         ? Buffer.from(bytesFromBase64(object.message))
         : Buffer.alloc(0),
+      httpMethod: isSet(object.httpMethod) ? globalThis.String(object.httpMethod) : '',
+      callerJwt: isSet(object.callerJwt) ? globalThis.String(object.callerJwt) : '',
     };
   },
 
@@ -334,6 +387,12 @@ export const ForwardRequest: MessageFns<ForwardRequest> = {
     }
     if (message.message.length !== 0) {
       obj.message = base64FromBytes(message.message);
+    }
+    if (message.httpMethod !== '') {
+      obj.httpMethod = message.httpMethod;
+    }
+    if (message.callerJwt !== '') {
+      obj.callerJwt = message.callerJwt;
     }
     return obj;
   },
@@ -349,29 +408,34 @@ export const ForwardRequest: MessageFns<ForwardRequest> = {
         : undefined;
     message.connection = object.connection ?? '';
     message.message = object.message ?? Buffer.alloc(0);
+    message.httpMethod = object.httpMethod ?? '';
+    message.callerJwt = object.callerJwt ?? '';
     return message;
   },
 };
 
-function createBaseForwardResponse(): ForwardResponse {
-  return { messages: [], error: undefined };
+function createBaseForwardReply(): ForwardReply {
+  return { message: Buffer.alloc(0), error: undefined, notification: false };
 }
 
-export const ForwardResponse: MessageFns<ForwardResponse> = {
-  encode(message: ForwardResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    for (const v of message.messages) {
-      writer.uint32(10).bytes(v!);
+export const ForwardReply: MessageFns<ForwardReply> = {
+  encode(message: ForwardReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.message.length !== 0) {
+      writer.uint32(10).bytes(message.message);
     }
     if (message.error !== undefined) {
       ErrorInfo.encode(message.error, writer.uint32(18).fork()).join();
     }
+    if (message.notification !== false) {
+      writer.uint32(24).bool(message.notification);
+    }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): ForwardResponse {
+  decode(input: BinaryReader | Uint8Array, length?: number): ForwardReply {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const end = length === undefined ? reader.len : reader.pos + length;
-    const message = createBaseForwardResponse();
+    const message = createBaseForwardReply();
     while (reader.pos < end) {
       const tag = reader.uint32();
       switch (tag >>> 3) {
@@ -380,11 +444,189 @@ export const ForwardResponse: MessageFns<ForwardResponse> = {
             break;
           }
 
-          message.messages.push(Buffer.from(reader.bytes()));
+          message.message = Buffer.from(reader.bytes());
           continue;
         }
         case 2: {
           if (tag !== 18) {
+            break;
+          }
+
+          message.error = ErrorInfo.decode(reader, reader.uint32());
+          continue;
+        }
+        case 3: {
+          if (tag !== 24) {
+            break;
+          }
+
+          message.notification = reader.bool();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): ForwardReply {
+    return {
+      message: isSet(object.message)
+        ? Buffer.from(bytesFromBase64(object.message))
+        : Buffer.alloc(0),
+      error: isSet(object.error) ? ErrorInfo.fromJSON(object.error) : undefined,
+      notification: isSet(object.notification) ? globalThis.Boolean(object.notification) : false,
+    };
+  },
+
+  toJSON(message: ForwardReply): unknown {
+    const obj: any = {};
+    if (message.message.length !== 0) {
+      obj.message = base64FromBytes(message.message);
+    }
+    if (message.error !== undefined) {
+      obj.error = ErrorInfo.toJSON(message.error);
+    }
+    if (message.notification !== false) {
+      obj.notification = message.notification;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ForwardReply>): ForwardReply {
+    return ForwardReply.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ForwardReply>): ForwardReply {
+    const message = createBaseForwardReply();
+    message.message = object.message ?? Buffer.alloc(0);
+    message.error =
+      object.error !== undefined && object.error !== null
+        ? ErrorInfo.fromPartial(object.error)
+        : undefined;
+    message.notification = object.notification ?? false;
+    return message;
+  },
+};
+
+function createBasePutCredentialRequest(): PutCredentialRequest {
+  return { context: undefined, connection: '', credential: '' };
+}
+
+export const PutCredentialRequest: MessageFns<PutCredentialRequest> = {
+  encode(message: PutCredentialRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.context !== undefined) {
+      RequestContext.encode(message.context, writer.uint32(10).fork()).join();
+    }
+    if (message.connection !== '') {
+      writer.uint32(18).string(message.connection);
+    }
+    if (message.credential !== '') {
+      writer.uint32(26).string(message.credential);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutCredentialRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBasePutCredentialRequest();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.context = RequestContext.decode(reader, reader.uint32());
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.connection = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.credential = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): PutCredentialRequest {
+    return {
+      context: isSet(object.context) ? RequestContext.fromJSON(object.context) : undefined,
+      connection: isSet(object.connection) ? globalThis.String(object.connection) : '',
+      credential: isSet(object.credential) ? globalThis.String(object.credential) : '',
+    };
+  },
+
+  toJSON(message: PutCredentialRequest): unknown {
+    const obj: any = {};
+    if (message.context !== undefined) {
+      obj.context = RequestContext.toJSON(message.context);
+    }
+    if (message.connection !== '') {
+      obj.connection = message.connection;
+    }
+    if (message.credential !== '') {
+      obj.credential = message.credential;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PutCredentialRequest>): PutCredentialRequest {
+    return PutCredentialRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PutCredentialRequest>): PutCredentialRequest {
+    const message = createBasePutCredentialRequest();
+    message.context =
+      object.context !== undefined && object.context !== null
+        ? RequestContext.fromPartial(object.context)
+        : undefined;
+    message.connection = object.connection ?? '';
+    message.credential = object.credential ?? '';
+    return message;
+  },
+};
+
+function createBasePutCredentialResponse(): PutCredentialResponse {
+  return { error: undefined };
+}
+
+export const PutCredentialResponse: MessageFns<PutCredentialResponse> = {
+  encode(message: PutCredentialResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.error !== undefined) {
+      ErrorInfo.encode(message.error, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutCredentialResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBasePutCredentialResponse();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
             break;
           }
 
@@ -400,32 +642,23 @@ export const ForwardResponse: MessageFns<ForwardResponse> = {
     return message;
   },
 
-  fromJSON(object: any): ForwardResponse {
-    return {
-      messages: globalThis.Array.isArray(object?.messages)
-        ? object.messages.map((e: any) => Buffer.from(bytesFromBase64(e)))
-        : [],
-      error: isSet(object.error) ? ErrorInfo.fromJSON(object.error) : undefined,
-    };
+  fromJSON(object: any): PutCredentialResponse {
+    return { error: isSet(object.error) ? ErrorInfo.fromJSON(object.error) : undefined };
   },
 
-  toJSON(message: ForwardResponse): unknown {
+  toJSON(message: PutCredentialResponse): unknown {
     const obj: any = {};
-    if (message.messages?.length) {
-      obj.messages = message.messages.map((e) => base64FromBytes(e));
-    }
     if (message.error !== undefined) {
       obj.error = ErrorInfo.toJSON(message.error);
     }
     return obj;
   },
 
-  create(base?: DeepPartial<ForwardResponse>): ForwardResponse {
-    return ForwardResponse.fromPartial(base ?? {});
+  create(base?: DeepPartial<PutCredentialResponse>): PutCredentialResponse {
+    return PutCredentialResponse.fromPartial(base ?? {});
   },
-  fromPartial(object: DeepPartial<ForwardResponse>): ForwardResponse {
-    const message = createBaseForwardResponse();
-    message.messages = object.messages?.map((e) => e) || [];
+  fromPartial(object: DeepPartial<PutCredentialResponse>): PutCredentialResponse {
+    const message = createBasePutCredentialResponse();
     message.error =
       object.error !== undefined && object.error !== null
         ? ErrorInfo.fromPartial(object.error)
@@ -448,11 +681,29 @@ export const McpBrokerServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Executes one JSON-RPC message from an agent. Streams the notifications the upstream sends
+     * while the operation runs (progress, logging), then the JSON-RPC response. A refusal decided
+     * before anything reached the upstream (unknown connection, principal not allowed, rate
+     * limited) is a single reply carrying `error`.
+     */
     forward: {
       name: 'Forward',
       requestType: ForwardRequest,
       requestStream: false,
-      responseType: ForwardResponse,
+      responseType: ForwardReply,
+      responseStream: true,
+      options: {},
+    },
+    /**
+     * Stores the calling principal's own upstream credential for a `credentials: per_user`
+     * connection, encrypted at rest.
+     */
+    putCredential: {
+      name: 'PutCredential',
+      requestType: PutCredentialRequest,
+      requestStream: false,
+      responseType: PutCredentialResponse,
       responseStream: false,
       options: {},
     },
@@ -464,10 +715,24 @@ export interface McpBrokerServiceImplementation<CallContextExt = {}> {
     request: ListConnectionsRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListConnectionsResponse>>;
+  /**
+   * Executes one JSON-RPC message from an agent. Streams the notifications the upstream sends
+   * while the operation runs (progress, logging), then the JSON-RPC response. A refusal decided
+   * before anything reached the upstream (unknown connection, principal not allowed, rate
+   * limited) is a single reply carrying `error`.
+   */
   forward(
     request: ForwardRequest,
     context: CallContext & CallContextExt,
-  ): Promise<DeepPartial<ForwardResponse>>;
+  ): ServerStreamingMethodResult<DeepPartial<ForwardReply>>;
+  /**
+   * Stores the calling principal's own upstream credential for a `credentials: per_user`
+   * connection, encrypted at rest.
+   */
+  putCredential(
+    request: PutCredentialRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<PutCredentialResponse>>;
 }
 
 export interface McpBrokerServiceClient<CallOptionsExt = {}> {
@@ -475,10 +740,24 @@ export interface McpBrokerServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ListConnectionsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListConnectionsResponse>;
+  /**
+   * Executes one JSON-RPC message from an agent. Streams the notifications the upstream sends
+   * while the operation runs (progress, logging), then the JSON-RPC response. A refusal decided
+   * before anything reached the upstream (unknown connection, principal not allowed, rate
+   * limited) is a single reply carrying `error`.
+   */
   forward(
     request: DeepPartial<ForwardRequest>,
     options?: CallOptions & CallOptionsExt,
-  ): Promise<ForwardResponse>;
+  ): AsyncIterable<ForwardReply>;
+  /**
+   * Stores the calling principal's own upstream credential for a `credentials: per_user`
+   * connection, encrypted at rest.
+   */
+  putCredential(
+    request: DeepPartial<PutCredentialRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<PutCredentialResponse>;
 }
 
 function bytesFromBase64(b64: string): Uint8Array {
@@ -506,6 +785,10 @@ type DeepPartial<T> = T extends Builtin
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
+
+export type ServerStreamingMethodResult<Response> = {
+  [Symbol.asyncIterator](): AsyncIterator<Response, void>;
+};
 
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;

@@ -7,7 +7,13 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import type { CallContext, CallOptions } from 'nice-grpc-common';
-import { Principal } from '../../common/v1/common';
+import {
+  Principal,
+  PrincipalKind,
+  principalKindFromJSON,
+  principalKindToJSON,
+  principalKindToNumber,
+} from '../../common/v1/common';
 
 export enum AuthorizeOutcome {
   AUTHORIZE_OUTCOME_UNSPECIFIED = 'AUTHORIZE_OUTCOME_UNSPECIFIED',
@@ -15,6 +21,10 @@ export enum AuthorizeOutcome {
   AUTHORIZE_OUTCOME_UNAUTHENTICATED = 'AUTHORIZE_OUTCOME_UNAUTHENTICATED',
   AUTHORIZE_OUTCOME_DENIED = 'AUTHORIZE_OUTCOME_DENIED',
   AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT = 'AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT',
+  /** AUTHORIZE_OUTCOME_RATE_LIMITED - A rate limit or budget is exhausted (HTTP 429). */
+  AUTHORIZE_OUTCOME_RATE_LIMITED = 'AUTHORIZE_OUTCOME_RATE_LIMITED',
+  /** AUTHORIZE_OUTCOME_LIMITS_UNAVAILABLE - The limit store (Redis) is unreachable and the endpoint fails closed (HTTP 503). */
+  AUTHORIZE_OUTCOME_LIMITS_UNAVAILABLE = 'AUTHORIZE_OUTCOME_LIMITS_UNAVAILABLE',
   UNRECOGNIZED = 'UNRECOGNIZED',
 }
 
@@ -35,6 +45,12 @@ export function authorizeOutcomeFromJSON(object: any): AuthorizeOutcome {
     case 4:
     case 'AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT':
       return AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT;
+    case 5:
+    case 'AUTHORIZE_OUTCOME_RATE_LIMITED':
+      return AuthorizeOutcome.AUTHORIZE_OUTCOME_RATE_LIMITED;
+    case 6:
+    case 'AUTHORIZE_OUTCOME_LIMITS_UNAVAILABLE':
+      return AuthorizeOutcome.AUTHORIZE_OUTCOME_LIMITS_UNAVAILABLE;
     case -1:
     case 'UNRECOGNIZED':
     default:
@@ -54,6 +70,10 @@ export function authorizeOutcomeToJSON(object: AuthorizeOutcome): string {
       return 'AUTHORIZE_OUTCOME_DENIED';
     case AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT:
       return 'AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT';
+    case AuthorizeOutcome.AUTHORIZE_OUTCOME_RATE_LIMITED:
+      return 'AUTHORIZE_OUTCOME_RATE_LIMITED';
+    case AuthorizeOutcome.AUTHORIZE_OUTCOME_LIMITS_UNAVAILABLE:
+      return 'AUTHORIZE_OUTCOME_LIMITS_UNAVAILABLE';
     case AuthorizeOutcome.UNRECOGNIZED:
     default:
       return 'UNRECOGNIZED';
@@ -72,7 +92,66 @@ export function authorizeOutcomeToNumber(object: AuthorizeOutcome): number {
       return 3;
     case AuthorizeOutcome.AUTHORIZE_OUTCOME_UNKNOWN_ENDPOINT:
       return 4;
+    case AuthorizeOutcome.AUTHORIZE_OUTCOME_RATE_LIMITED:
+      return 5;
+    case AuthorizeOutcome.AUTHORIZE_OUTCOME_LIMITS_UNAVAILABLE:
+      return 6;
     case AuthorizeOutcome.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
+export enum SettleOutcome {
+  SETTLE_OUTCOME_UNSPECIFIED = 'SETTLE_OUTCOME_UNSPECIFIED',
+  /** SETTLE_OUTCOME_COMPLETED - The call finished: tokens and cost settle to the actual usage. */
+  SETTLE_OUTCOME_COMPLETED = 'SETTLE_OUTCOME_COMPLETED',
+  /** SETTLE_OUTCOME_FAILED - The call failed: the reservation is released, keeping any usage the provider reported. */
+  SETTLE_OUTCOME_FAILED = 'SETTLE_OUTCOME_FAILED',
+  UNRECOGNIZED = 'UNRECOGNIZED',
+}
+
+export function settleOutcomeFromJSON(object: any): SettleOutcome {
+  switch (object) {
+    case 0:
+    case 'SETTLE_OUTCOME_UNSPECIFIED':
+      return SettleOutcome.SETTLE_OUTCOME_UNSPECIFIED;
+    case 1:
+    case 'SETTLE_OUTCOME_COMPLETED':
+      return SettleOutcome.SETTLE_OUTCOME_COMPLETED;
+    case 2:
+    case 'SETTLE_OUTCOME_FAILED':
+      return SettleOutcome.SETTLE_OUTCOME_FAILED;
+    case -1:
+    case 'UNRECOGNIZED':
+    default:
+      return SettleOutcome.UNRECOGNIZED;
+  }
+}
+
+export function settleOutcomeToJSON(object: SettleOutcome): string {
+  switch (object) {
+    case SettleOutcome.SETTLE_OUTCOME_UNSPECIFIED:
+      return 'SETTLE_OUTCOME_UNSPECIFIED';
+    case SettleOutcome.SETTLE_OUTCOME_COMPLETED:
+      return 'SETTLE_OUTCOME_COMPLETED';
+    case SettleOutcome.SETTLE_OUTCOME_FAILED:
+      return 'SETTLE_OUTCOME_FAILED';
+    case SettleOutcome.UNRECOGNIZED:
+    default:
+      return 'UNRECOGNIZED';
+  }
+}
+
+export function settleOutcomeToNumber(object: SettleOutcome): number {
+  switch (object) {
+    case SettleOutcome.SETTLE_OUTCOME_UNSPECIFIED:
+      return 0;
+    case SettleOutcome.SETTLE_OUTCOME_COMPLETED:
+      return 1;
+    case SettleOutcome.SETTLE_OUTCOME_FAILED:
+      return 2;
+    case SettleOutcome.UNRECOGNIZED:
     default:
       return -1;
   }
@@ -80,11 +159,18 @@ export function authorizeOutcomeToNumber(object: AuthorizeOutcome): number {
 
 export interface AuthenticateRequest {
   credentialSha256: string;
+  /**
+   * A JWT bearer token, verified by policy (issuer, audience, expiry, signature). Internal
+   * traffic only; never logged or put in an event.
+   */
+  bearerToken: string;
 }
 
 export interface AuthenticateResponse {
   authenticated: boolean;
   principal: Principal | undefined;
+  /** Why the credential was not accepted (safe to show: never the credential). */
+  reason: string;
 }
 
 export interface AuthorizeRequest {
@@ -95,6 +181,16 @@ export interface AuthorizeRequest {
   endpoint: string;
   operation: string;
   tags: { [key: string]: string };
+  /** A JWT bearer token instead of a gateway key (see AuthenticateRequest.bearer_token). */
+  bearerToken: string;
+  /**
+   * Estimates for limit reservations (fields 10-19 belong to limits).
+   * Prompt tokens, estimated by the ingress from the message text.
+   */
+  estimatedPromptTokens: number;
+  /** The max_tokens the caller asked for; unset when none (the endpoint's default cap applies). */
+  maxOutputTokens?: number | undefined;
+  stream: boolean;
 }
 
 export interface AuthorizeRequest_TagsEntry {
@@ -108,6 +204,39 @@ export interface AuthorizeResponse {
   principal: Principal | undefined;
   routePlan: RoutePlan | undefined;
   guardrailPlan: GuardrailPlan | undefined;
+  /** Opaque reservation to hand back in Settle; empty when no limit applies. */
+  reservation: string;
+  /** Rate-limit state for the x-ratelimit-* and Retry-After headers; absent when no limit applies. */
+  rateLimit: RateLimitState | undefined;
+}
+
+/** The tightest request and token limits that apply, after this request's reservation. */
+export interface RateLimitState {
+  requests: LimitWindow | undefined;
+  tokens: LimitWindow | undefined;
+  /** Set when refused: how long to wait before retrying. */
+  retryAfterMs: number;
+}
+
+export interface LimitWindow {
+  limit: number;
+  remaining: number;
+  /** Until the window is back to its full limit. */
+  resetMs: number;
+}
+
+export interface SettleRequest {
+  requestId: string;
+  reservation: string;
+  outcome: SettleOutcome;
+  promptTokens: number;
+  completionTokens: number;
+  /** Decimal USD, as on request.completed; empty when unknown (the reserved cost stays charged). */
+  costUsd: string;
+}
+
+export interface SettleResponse {
+  settled: boolean;
 }
 
 /** Ordered targets; the router tries them in sequence. */
@@ -135,6 +264,7 @@ export interface GuardrailPlan {
 
 export interface ListEndpointsRequest {
   credentialSha256: string;
+  bearerToken: string;
 }
 
 export interface ListEndpointsResponse {
@@ -148,14 +278,78 @@ export interface EndpointInfo {
   created: number;
 }
 
+/** A gateway API key as the admin API shows it: never the key, never its hash. */
+export interface ApiKeyInfo {
+  id: string;
+  /** Public lookup prefix, the start of the key: "aigw_<8 hex>". */
+  prefix: string;
+  principal: string;
+  kind: PrincipalKind;
+  groups: string[];
+  name: string;
+  /** RFC 3339; expires_at and revoked_at are empty when unset. */
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string;
+  /** The admin principal that created it. */
+  createdBy: string;
+}
+
+export interface CreateKeyRequest {
+  /** The admin asking (already authenticated and checked for the admin role by the ingress). */
+  actor: Principal | undefined;
+  principal: string;
+  /** Groups the key adds to its principal's (for a principal not in config: its only groups). */
+  groups: string[];
+  /** A service principal rather than a user (principals not in config only). */
+  service: boolean;
+  /** 0: the key does not expire. */
+  expiresInSeconds: number;
+  name: string;
+  requestId: string;
+  traceId: string;
+}
+
+export interface CreateKeyResponse {
+  key: ApiKeyInfo | undefined;
+  /** The full key; shown once, stored only as its SHA-256. */
+  secret: string;
+  /** Non-empty when the request was refused (a reason safe to show); key and secret are then unset. */
+  error: string;
+}
+
+export interface ListKeysRequest {
+  includeRevoked: boolean;
+}
+
+export interface ListKeysResponse {
+  keys: ApiKeyInfo[];
+}
+
+export interface RevokeKeyRequest {
+  actor: Principal | undefined;
+  /** The key id or its prefix ("aigw_3f9a1c2b"). */
+  idOrPrefix: string;
+  requestId: string;
+  traceId: string;
+}
+
+export interface RevokeKeyResponse {
+  /** Unset when no key has that id or prefix. */
+  key: ApiKeyInfo | undefined;
+}
+
 function createBaseAuthenticateRequest(): AuthenticateRequest {
-  return { credentialSha256: '' };
+  return { credentialSha256: '', bearerToken: '' };
 }
 
 export const AuthenticateRequest: MessageFns<AuthenticateRequest> = {
   encode(message: AuthenticateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.credentialSha256 !== '') {
       writer.uint32(10).string(message.credentialSha256);
+    }
+    if (message.bearerToken !== '') {
+      writer.uint32(18).string(message.bearerToken);
     }
     return writer;
   },
@@ -175,6 +369,14 @@ export const AuthenticateRequest: MessageFns<AuthenticateRequest> = {
           message.credentialSha256 = reader.string();
           continue;
         }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.bearerToken = reader.string();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -189,6 +391,7 @@ export const AuthenticateRequest: MessageFns<AuthenticateRequest> = {
       credentialSha256: isSet(object.credentialSha256)
         ? globalThis.String(object.credentialSha256)
         : '',
+      bearerToken: isSet(object.bearerToken) ? globalThis.String(object.bearerToken) : '',
     };
   },
 
@@ -196,6 +399,9 @@ export const AuthenticateRequest: MessageFns<AuthenticateRequest> = {
     const obj: any = {};
     if (message.credentialSha256 !== '') {
       obj.credentialSha256 = message.credentialSha256;
+    }
+    if (message.bearerToken !== '') {
+      obj.bearerToken = message.bearerToken;
     }
     return obj;
   },
@@ -206,12 +412,13 @@ export const AuthenticateRequest: MessageFns<AuthenticateRequest> = {
   fromPartial(object: DeepPartial<AuthenticateRequest>): AuthenticateRequest {
     const message = createBaseAuthenticateRequest();
     message.credentialSha256 = object.credentialSha256 ?? '';
+    message.bearerToken = object.bearerToken ?? '';
     return message;
   },
 };
 
 function createBaseAuthenticateResponse(): AuthenticateResponse {
-  return { authenticated: false, principal: undefined };
+  return { authenticated: false, principal: undefined, reason: '' };
 }
 
 export const AuthenticateResponse: MessageFns<AuthenticateResponse> = {
@@ -221,6 +428,9 @@ export const AuthenticateResponse: MessageFns<AuthenticateResponse> = {
     }
     if (message.principal !== undefined) {
       Principal.encode(message.principal, writer.uint32(18).fork()).join();
+    }
+    if (message.reason !== '') {
+      writer.uint32(26).string(message.reason);
     }
     return writer;
   },
@@ -248,6 +458,14 @@ export const AuthenticateResponse: MessageFns<AuthenticateResponse> = {
           message.principal = Principal.decode(reader, reader.uint32());
           continue;
         }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.reason = reader.string();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -261,6 +479,7 @@ export const AuthenticateResponse: MessageFns<AuthenticateResponse> = {
     return {
       authenticated: isSet(object.authenticated) ? globalThis.Boolean(object.authenticated) : false,
       principal: isSet(object.principal) ? Principal.fromJSON(object.principal) : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : '',
     };
   },
 
@@ -271,6 +490,9 @@ export const AuthenticateResponse: MessageFns<AuthenticateResponse> = {
     }
     if (message.principal !== undefined) {
       obj.principal = Principal.toJSON(message.principal);
+    }
+    if (message.reason !== '') {
+      obj.reason = message.reason;
     }
     return obj;
   },
@@ -285,6 +507,7 @@ export const AuthenticateResponse: MessageFns<AuthenticateResponse> = {
       object.principal !== undefined && object.principal !== null
         ? Principal.fromPartial(object.principal)
         : undefined;
+    message.reason = object.reason ?? '';
     return message;
   },
 };
@@ -297,6 +520,10 @@ function createBaseAuthorizeRequest(): AuthorizeRequest {
     endpoint: '',
     operation: '',
     tags: {},
+    bearerToken: '',
+    estimatedPromptTokens: 0,
+    maxOutputTokens: undefined,
+    stream: false,
   };
 }
 
@@ -323,6 +550,18 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
         writer.uint32(50).fork(),
       ).join();
     });
+    if (message.bearerToken !== '') {
+      writer.uint32(58).string(message.bearerToken);
+    }
+    if (message.estimatedPromptTokens !== 0) {
+      writer.uint32(80).uint32(message.estimatedPromptTokens);
+    }
+    if (message.maxOutputTokens !== undefined) {
+      writer.uint32(88).uint32(message.maxOutputTokens);
+    }
+    if (message.stream !== false) {
+      writer.uint32(96).bool(message.stream);
+    }
     return writer;
   },
 
@@ -384,6 +623,38 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
           }
           continue;
         }
+        case 7: {
+          if (tag !== 58) {
+            break;
+          }
+
+          message.bearerToken = reader.string();
+          continue;
+        }
+        case 10: {
+          if (tag !== 80) {
+            break;
+          }
+
+          message.estimatedPromptTokens = reader.uint32();
+          continue;
+        }
+        case 11: {
+          if (tag !== 88) {
+            break;
+          }
+
+          message.maxOutputTokens = reader.uint32();
+          continue;
+        }
+        case 12: {
+          if (tag !== 96) {
+            break;
+          }
+
+          message.stream = reader.bool();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -408,6 +679,14 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
             return acc;
           }, {})
         : {},
+      bearerToken: isSet(object.bearerToken) ? globalThis.String(object.bearerToken) : '',
+      estimatedPromptTokens: isSet(object.estimatedPromptTokens)
+        ? globalThis.Number(object.estimatedPromptTokens)
+        : 0,
+      maxOutputTokens: isSet(object.maxOutputTokens)
+        ? globalThis.Number(object.maxOutputTokens)
+        : undefined,
+      stream: isSet(object.stream) ? globalThis.Boolean(object.stream) : false,
     };
   },
 
@@ -437,6 +716,18 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
         });
       }
     }
+    if (message.bearerToken !== '') {
+      obj.bearerToken = message.bearerToken;
+    }
+    if (message.estimatedPromptTokens !== 0) {
+      obj.estimatedPromptTokens = Math.round(message.estimatedPromptTokens);
+    }
+    if (message.maxOutputTokens !== undefined) {
+      obj.maxOutputTokens = Math.round(message.maxOutputTokens);
+    }
+    if (message.stream !== false) {
+      obj.stream = message.stream;
+    }
     return obj;
   },
 
@@ -459,6 +750,10 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
       },
       {},
     );
+    message.bearerToken = object.bearerToken ?? '';
+    message.estimatedPromptTokens = object.estimatedPromptTokens ?? 0;
+    message.maxOutputTokens = object.maxOutputTokens ?? undefined;
+    message.stream = object.stream ?? false;
     return message;
   },
 };
@@ -549,6 +844,8 @@ function createBaseAuthorizeResponse(): AuthorizeResponse {
     principal: undefined,
     routePlan: undefined,
     guardrailPlan: undefined,
+    reservation: '',
+    rateLimit: undefined,
   };
 }
 
@@ -568,6 +865,12 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     }
     if (message.guardrailPlan !== undefined) {
       GuardrailPlan.encode(message.guardrailPlan, writer.uint32(42).fork()).join();
+    }
+    if (message.reservation !== '') {
+      writer.uint32(82).string(message.reservation);
+    }
+    if (message.rateLimit !== undefined) {
+      RateLimitState.encode(message.rateLimit, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -619,6 +922,22 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
           message.guardrailPlan = GuardrailPlan.decode(reader, reader.uint32());
           continue;
         }
+        case 10: {
+          if (tag !== 82) {
+            break;
+          }
+
+          message.reservation = reader.string();
+          continue;
+        }
+        case 11: {
+          if (tag !== 90) {
+            break;
+          }
+
+          message.rateLimit = RateLimitState.decode(reader, reader.uint32());
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -639,6 +958,8 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
       guardrailPlan: isSet(object.guardrailPlan)
         ? GuardrailPlan.fromJSON(object.guardrailPlan)
         : undefined,
+      reservation: isSet(object.reservation) ? globalThis.String(object.reservation) : '',
+      rateLimit: isSet(object.rateLimit) ? RateLimitState.fromJSON(object.rateLimit) : undefined,
     };
   },
 
@@ -658,6 +979,12 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     }
     if (message.guardrailPlan !== undefined) {
       obj.guardrailPlan = GuardrailPlan.toJSON(message.guardrailPlan);
+    }
+    if (message.reservation !== '') {
+      obj.reservation = message.reservation;
+    }
+    if (message.rateLimit !== undefined) {
+      obj.rateLimit = RateLimitState.toJSON(message.rateLimit);
     }
     return obj;
   },
@@ -681,6 +1008,410 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
       object.guardrailPlan !== undefined && object.guardrailPlan !== null
         ? GuardrailPlan.fromPartial(object.guardrailPlan)
         : undefined;
+    message.reservation = object.reservation ?? '';
+    message.rateLimit =
+      object.rateLimit !== undefined && object.rateLimit !== null
+        ? RateLimitState.fromPartial(object.rateLimit)
+        : undefined;
+    return message;
+  },
+};
+
+function createBaseRateLimitState(): RateLimitState {
+  return { requests: undefined, tokens: undefined, retryAfterMs: 0 };
+}
+
+export const RateLimitState: MessageFns<RateLimitState> = {
+  encode(message: RateLimitState, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requests !== undefined) {
+      LimitWindow.encode(message.requests, writer.uint32(10).fork()).join();
+    }
+    if (message.tokens !== undefined) {
+      LimitWindow.encode(message.tokens, writer.uint32(18).fork()).join();
+    }
+    if (message.retryAfterMs !== 0) {
+      writer.uint32(24).uint64(message.retryAfterMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RateLimitState {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseRateLimitState();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.requests = LimitWindow.decode(reader, reader.uint32());
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.tokens = LimitWindow.decode(reader, reader.uint32());
+          continue;
+        }
+        case 3: {
+          if (tag !== 24) {
+            break;
+          }
+
+          message.retryAfterMs = longToNumber(reader.uint64());
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): RateLimitState {
+    return {
+      requests: isSet(object.requests) ? LimitWindow.fromJSON(object.requests) : undefined,
+      tokens: isSet(object.tokens) ? LimitWindow.fromJSON(object.tokens) : undefined,
+      retryAfterMs: isSet(object.retryAfterMs) ? globalThis.Number(object.retryAfterMs) : 0,
+    };
+  },
+
+  toJSON(message: RateLimitState): unknown {
+    const obj: any = {};
+    if (message.requests !== undefined) {
+      obj.requests = LimitWindow.toJSON(message.requests);
+    }
+    if (message.tokens !== undefined) {
+      obj.tokens = LimitWindow.toJSON(message.tokens);
+    }
+    if (message.retryAfterMs !== 0) {
+      obj.retryAfterMs = Math.round(message.retryAfterMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RateLimitState>): RateLimitState {
+    return RateLimitState.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RateLimitState>): RateLimitState {
+    const message = createBaseRateLimitState();
+    message.requests =
+      object.requests !== undefined && object.requests !== null
+        ? LimitWindow.fromPartial(object.requests)
+        : undefined;
+    message.tokens =
+      object.tokens !== undefined && object.tokens !== null
+        ? LimitWindow.fromPartial(object.tokens)
+        : undefined;
+    message.retryAfterMs = object.retryAfterMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseLimitWindow(): LimitWindow {
+  return { limit: 0, remaining: 0, resetMs: 0 };
+}
+
+export const LimitWindow: MessageFns<LimitWindow> = {
+  encode(message: LimitWindow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.limit !== 0) {
+      writer.uint32(8).uint64(message.limit);
+    }
+    if (message.remaining !== 0) {
+      writer.uint32(16).uint64(message.remaining);
+    }
+    if (message.resetMs !== 0) {
+      writer.uint32(24).uint64(message.resetMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LimitWindow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseLimitWindow();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 8) {
+            break;
+          }
+
+          message.limit = longToNumber(reader.uint64());
+          continue;
+        }
+        case 2: {
+          if (tag !== 16) {
+            break;
+          }
+
+          message.remaining = longToNumber(reader.uint64());
+          continue;
+        }
+        case 3: {
+          if (tag !== 24) {
+            break;
+          }
+
+          message.resetMs = longToNumber(reader.uint64());
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): LimitWindow {
+    return {
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      remaining: isSet(object.remaining) ? globalThis.Number(object.remaining) : 0,
+      resetMs: isSet(object.resetMs) ? globalThis.Number(object.resetMs) : 0,
+    };
+  },
+
+  toJSON(message: LimitWindow): unknown {
+    const obj: any = {};
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.remaining !== 0) {
+      obj.remaining = Math.round(message.remaining);
+    }
+    if (message.resetMs !== 0) {
+      obj.resetMs = Math.round(message.resetMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<LimitWindow>): LimitWindow {
+    return LimitWindow.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LimitWindow>): LimitWindow {
+    const message = createBaseLimitWindow();
+    message.limit = object.limit ?? 0;
+    message.remaining = object.remaining ?? 0;
+    message.resetMs = object.resetMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseSettleRequest(): SettleRequest {
+  return {
+    requestId: '',
+    reservation: '',
+    outcome: SettleOutcome.SETTLE_OUTCOME_UNSPECIFIED,
+    promptTokens: 0,
+    completionTokens: 0,
+    costUsd: '',
+  };
+}
+
+export const SettleRequest: MessageFns<SettleRequest> = {
+  encode(message: SettleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== '') {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.reservation !== '') {
+      writer.uint32(18).string(message.reservation);
+    }
+    if (message.outcome !== SettleOutcome.SETTLE_OUTCOME_UNSPECIFIED) {
+      writer.uint32(24).int32(settleOutcomeToNumber(message.outcome));
+    }
+    if (message.promptTokens !== 0) {
+      writer.uint32(32).uint64(message.promptTokens);
+    }
+    if (message.completionTokens !== 0) {
+      writer.uint32(40).uint64(message.completionTokens);
+    }
+    if (message.costUsd !== '') {
+      writer.uint32(50).string(message.costUsd);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SettleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseSettleRequest();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.requestId = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.reservation = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 24) {
+            break;
+          }
+
+          message.outcome = settleOutcomeFromJSON(reader.int32());
+          continue;
+        }
+        case 4: {
+          if (tag !== 32) {
+            break;
+          }
+
+          message.promptTokens = longToNumber(reader.uint64());
+          continue;
+        }
+        case 5: {
+          if (tag !== 40) {
+            break;
+          }
+
+          message.completionTokens = longToNumber(reader.uint64());
+          continue;
+        }
+        case 6: {
+          if (tag !== 50) {
+            break;
+          }
+
+          message.costUsd = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): SettleRequest {
+    return {
+      requestId: isSet(object.requestId) ? globalThis.String(object.requestId) : '',
+      reservation: isSet(object.reservation) ? globalThis.String(object.reservation) : '',
+      outcome: isSet(object.outcome)
+        ? settleOutcomeFromJSON(object.outcome)
+        : SettleOutcome.SETTLE_OUTCOME_UNSPECIFIED,
+      promptTokens: isSet(object.promptTokens) ? globalThis.Number(object.promptTokens) : 0,
+      completionTokens: isSet(object.completionTokens)
+        ? globalThis.Number(object.completionTokens)
+        : 0,
+      costUsd: isSet(object.costUsd) ? globalThis.String(object.costUsd) : '',
+    };
+  },
+
+  toJSON(message: SettleRequest): unknown {
+    const obj: any = {};
+    if (message.requestId !== '') {
+      obj.requestId = message.requestId;
+    }
+    if (message.reservation !== '') {
+      obj.reservation = message.reservation;
+    }
+    if (message.outcome !== SettleOutcome.SETTLE_OUTCOME_UNSPECIFIED) {
+      obj.outcome = settleOutcomeToJSON(message.outcome);
+    }
+    if (message.promptTokens !== 0) {
+      obj.promptTokens = Math.round(message.promptTokens);
+    }
+    if (message.completionTokens !== 0) {
+      obj.completionTokens = Math.round(message.completionTokens);
+    }
+    if (message.costUsd !== '') {
+      obj.costUsd = message.costUsd;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SettleRequest>): SettleRequest {
+    return SettleRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SettleRequest>): SettleRequest {
+    const message = createBaseSettleRequest();
+    message.requestId = object.requestId ?? '';
+    message.reservation = object.reservation ?? '';
+    message.outcome = object.outcome ?? SettleOutcome.SETTLE_OUTCOME_UNSPECIFIED;
+    message.promptTokens = object.promptTokens ?? 0;
+    message.completionTokens = object.completionTokens ?? 0;
+    message.costUsd = object.costUsd ?? '';
+    return message;
+  },
+};
+
+function createBaseSettleResponse(): SettleResponse {
+  return { settled: false };
+}
+
+export const SettleResponse: MessageFns<SettleResponse> = {
+  encode(message: SettleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settled !== false) {
+      writer.uint32(8).bool(message.settled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SettleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseSettleResponse();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 8) {
+            break;
+          }
+
+          message.settled = reader.bool();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): SettleResponse {
+    return { settled: isSet(object.settled) ? globalThis.Boolean(object.settled) : false };
+  },
+
+  toJSON(message: SettleResponse): unknown {
+    const obj: any = {};
+    if (message.settled !== false) {
+      obj.settled = message.settled;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SettleResponse>): SettleResponse {
+    return SettleResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SettleResponse>): SettleResponse {
+    const message = createBaseSettleResponse();
+    message.settled = object.settled ?? false;
     return message;
   },
 };
@@ -952,13 +1683,16 @@ export const GuardrailPlan: MessageFns<GuardrailPlan> = {
 };
 
 function createBaseListEndpointsRequest(): ListEndpointsRequest {
-  return { credentialSha256: '' };
+  return { credentialSha256: '', bearerToken: '' };
 }
 
 export const ListEndpointsRequest: MessageFns<ListEndpointsRequest> = {
   encode(message: ListEndpointsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.credentialSha256 !== '') {
       writer.uint32(10).string(message.credentialSha256);
+    }
+    if (message.bearerToken !== '') {
+      writer.uint32(18).string(message.bearerToken);
     }
     return writer;
   },
@@ -978,6 +1712,14 @@ export const ListEndpointsRequest: MessageFns<ListEndpointsRequest> = {
           message.credentialSha256 = reader.string();
           continue;
         }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.bearerToken = reader.string();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -992,6 +1734,7 @@ export const ListEndpointsRequest: MessageFns<ListEndpointsRequest> = {
       credentialSha256: isSet(object.credentialSha256)
         ? globalThis.String(object.credentialSha256)
         : '',
+      bearerToken: isSet(object.bearerToken) ? globalThis.String(object.bearerToken) : '',
     };
   },
 
@@ -999,6 +1742,9 @@ export const ListEndpointsRequest: MessageFns<ListEndpointsRequest> = {
     const obj: any = {};
     if (message.credentialSha256 !== '') {
       obj.credentialSha256 = message.credentialSha256;
+    }
+    if (message.bearerToken !== '') {
+      obj.bearerToken = message.bearerToken;
     }
     return obj;
   },
@@ -1009,6 +1755,7 @@ export const ListEndpointsRequest: MessageFns<ListEndpointsRequest> = {
   fromPartial(object: DeepPartial<ListEndpointsRequest>): ListEndpointsRequest {
     const message = createBaseListEndpointsRequest();
     message.credentialSha256 = object.credentialSha256 ?? '';
+    message.bearerToken = object.bearerToken ?? '';
     return message;
   },
 };
@@ -1183,6 +1930,804 @@ export const EndpointInfo: MessageFns<EndpointInfo> = {
   },
 };
 
+function createBaseApiKeyInfo(): ApiKeyInfo {
+  return {
+    id: '',
+    prefix: '',
+    principal: '',
+    kind: PrincipalKind.PRINCIPAL_KIND_UNSPECIFIED,
+    groups: [],
+    name: '',
+    createdAt: '',
+    expiresAt: '',
+    revokedAt: '',
+    createdBy: '',
+  };
+}
+
+export const ApiKeyInfo: MessageFns<ApiKeyInfo> = {
+  encode(message: ApiKeyInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== '') {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.prefix !== '') {
+      writer.uint32(18).string(message.prefix);
+    }
+    if (message.principal !== '') {
+      writer.uint32(26).string(message.principal);
+    }
+    if (message.kind !== PrincipalKind.PRINCIPAL_KIND_UNSPECIFIED) {
+      writer.uint32(32).int32(principalKindToNumber(message.kind));
+    }
+    for (const v of message.groups) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.name !== '') {
+      writer.uint32(50).string(message.name);
+    }
+    if (message.createdAt !== '') {
+      writer.uint32(58).string(message.createdAt);
+    }
+    if (message.expiresAt !== '') {
+      writer.uint32(66).string(message.expiresAt);
+    }
+    if (message.revokedAt !== '') {
+      writer.uint32(74).string(message.revokedAt);
+    }
+    if (message.createdBy !== '') {
+      writer.uint32(82).string(message.createdBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApiKeyInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseApiKeyInfo();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.id = reader.string();
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.prefix = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.principal = reader.string();
+          continue;
+        }
+        case 4: {
+          if (tag !== 32) {
+            break;
+          }
+
+          message.kind = principalKindFromJSON(reader.int32());
+          continue;
+        }
+        case 5: {
+          if (tag !== 42) {
+            break;
+          }
+
+          message.groups.push(reader.string());
+          continue;
+        }
+        case 6: {
+          if (tag !== 50) {
+            break;
+          }
+
+          message.name = reader.string();
+          continue;
+        }
+        case 7: {
+          if (tag !== 58) {
+            break;
+          }
+
+          message.createdAt = reader.string();
+          continue;
+        }
+        case 8: {
+          if (tag !== 66) {
+            break;
+          }
+
+          message.expiresAt = reader.string();
+          continue;
+        }
+        case 9: {
+          if (tag !== 74) {
+            break;
+          }
+
+          message.revokedAt = reader.string();
+          continue;
+        }
+        case 10: {
+          if (tag !== 82) {
+            break;
+          }
+
+          message.createdBy = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): ApiKeyInfo {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : '',
+      prefix: isSet(object.prefix) ? globalThis.String(object.prefix) : '',
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : '',
+      kind: isSet(object.kind)
+        ? principalKindFromJSON(object.kind)
+        : PrincipalKind.PRINCIPAL_KIND_UNSPECIFIED,
+      groups: globalThis.Array.isArray(object?.groups)
+        ? object.groups.map((e: any) => globalThis.String(e))
+        : [],
+      name: isSet(object.name) ? globalThis.String(object.name) : '',
+      createdAt: isSet(object.createdAt) ? globalThis.String(object.createdAt) : '',
+      expiresAt: isSet(object.expiresAt) ? globalThis.String(object.expiresAt) : '',
+      revokedAt: isSet(object.revokedAt) ? globalThis.String(object.revokedAt) : '',
+      createdBy: isSet(object.createdBy) ? globalThis.String(object.createdBy) : '',
+    };
+  },
+
+  toJSON(message: ApiKeyInfo): unknown {
+    const obj: any = {};
+    if (message.id !== '') {
+      obj.id = message.id;
+    }
+    if (message.prefix !== '') {
+      obj.prefix = message.prefix;
+    }
+    if (message.principal !== '') {
+      obj.principal = message.principal;
+    }
+    if (message.kind !== PrincipalKind.PRINCIPAL_KIND_UNSPECIFIED) {
+      obj.kind = principalKindToJSON(message.kind);
+    }
+    if (message.groups?.length) {
+      obj.groups = message.groups;
+    }
+    if (message.name !== '') {
+      obj.name = message.name;
+    }
+    if (message.createdAt !== '') {
+      obj.createdAt = message.createdAt;
+    }
+    if (message.expiresAt !== '') {
+      obj.expiresAt = message.expiresAt;
+    }
+    if (message.revokedAt !== '') {
+      obj.revokedAt = message.revokedAt;
+    }
+    if (message.createdBy !== '') {
+      obj.createdBy = message.createdBy;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ApiKeyInfo>): ApiKeyInfo {
+    return ApiKeyInfo.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ApiKeyInfo>): ApiKeyInfo {
+    const message = createBaseApiKeyInfo();
+    message.id = object.id ?? '';
+    message.prefix = object.prefix ?? '';
+    message.principal = object.principal ?? '';
+    message.kind = object.kind ?? PrincipalKind.PRINCIPAL_KIND_UNSPECIFIED;
+    message.groups = object.groups?.map((e) => e) || [];
+    message.name = object.name ?? '';
+    message.createdAt = object.createdAt ?? '';
+    message.expiresAt = object.expiresAt ?? '';
+    message.revokedAt = object.revokedAt ?? '';
+    message.createdBy = object.createdBy ?? '';
+    return message;
+  },
+};
+
+function createBaseCreateKeyRequest(): CreateKeyRequest {
+  return {
+    actor: undefined,
+    principal: '',
+    groups: [],
+    service: false,
+    expiresInSeconds: 0,
+    name: '',
+    requestId: '',
+    traceId: '',
+  };
+}
+
+export const CreateKeyRequest: MessageFns<CreateKeyRequest> = {
+  encode(message: CreateKeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.actor !== undefined) {
+      Principal.encode(message.actor, writer.uint32(10).fork()).join();
+    }
+    if (message.principal !== '') {
+      writer.uint32(18).string(message.principal);
+    }
+    for (const v of message.groups) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.service !== false) {
+      writer.uint32(32).bool(message.service);
+    }
+    if (message.expiresInSeconds !== 0) {
+      writer.uint32(40).uint64(message.expiresInSeconds);
+    }
+    if (message.name !== '') {
+      writer.uint32(50).string(message.name);
+    }
+    if (message.requestId !== '') {
+      writer.uint32(58).string(message.requestId);
+    }
+    if (message.traceId !== '') {
+      writer.uint32(66).string(message.traceId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateKeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseCreateKeyRequest();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.actor = Principal.decode(reader, reader.uint32());
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.principal = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.groups.push(reader.string());
+          continue;
+        }
+        case 4: {
+          if (tag !== 32) {
+            break;
+          }
+
+          message.service = reader.bool();
+          continue;
+        }
+        case 5: {
+          if (tag !== 40) {
+            break;
+          }
+
+          message.expiresInSeconds = longToNumber(reader.uint64());
+          continue;
+        }
+        case 6: {
+          if (tag !== 50) {
+            break;
+          }
+
+          message.name = reader.string();
+          continue;
+        }
+        case 7: {
+          if (tag !== 58) {
+            break;
+          }
+
+          message.requestId = reader.string();
+          continue;
+        }
+        case 8: {
+          if (tag !== 66) {
+            break;
+          }
+
+          message.traceId = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): CreateKeyRequest {
+    return {
+      actor: isSet(object.actor) ? Principal.fromJSON(object.actor) : undefined,
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : '',
+      groups: globalThis.Array.isArray(object?.groups)
+        ? object.groups.map((e: any) => globalThis.String(e))
+        : [],
+      service: isSet(object.service) ? globalThis.Boolean(object.service) : false,
+      expiresInSeconds: isSet(object.expiresInSeconds)
+        ? globalThis.Number(object.expiresInSeconds)
+        : 0,
+      name: isSet(object.name) ? globalThis.String(object.name) : '',
+      requestId: isSet(object.requestId) ? globalThis.String(object.requestId) : '',
+      traceId: isSet(object.traceId) ? globalThis.String(object.traceId) : '',
+    };
+  },
+
+  toJSON(message: CreateKeyRequest): unknown {
+    const obj: any = {};
+    if (message.actor !== undefined) {
+      obj.actor = Principal.toJSON(message.actor);
+    }
+    if (message.principal !== '') {
+      obj.principal = message.principal;
+    }
+    if (message.groups?.length) {
+      obj.groups = message.groups;
+    }
+    if (message.service !== false) {
+      obj.service = message.service;
+    }
+    if (message.expiresInSeconds !== 0) {
+      obj.expiresInSeconds = Math.round(message.expiresInSeconds);
+    }
+    if (message.name !== '') {
+      obj.name = message.name;
+    }
+    if (message.requestId !== '') {
+      obj.requestId = message.requestId;
+    }
+    if (message.traceId !== '') {
+      obj.traceId = message.traceId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CreateKeyRequest>): CreateKeyRequest {
+    return CreateKeyRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateKeyRequest>): CreateKeyRequest {
+    const message = createBaseCreateKeyRequest();
+    message.actor =
+      object.actor !== undefined && object.actor !== null
+        ? Principal.fromPartial(object.actor)
+        : undefined;
+    message.principal = object.principal ?? '';
+    message.groups = object.groups?.map((e) => e) || [];
+    message.service = object.service ?? false;
+    message.expiresInSeconds = object.expiresInSeconds ?? 0;
+    message.name = object.name ?? '';
+    message.requestId = object.requestId ?? '';
+    message.traceId = object.traceId ?? '';
+    return message;
+  },
+};
+
+function createBaseCreateKeyResponse(): CreateKeyResponse {
+  return { key: undefined, secret: '', error: '' };
+}
+
+export const CreateKeyResponse: MessageFns<CreateKeyResponse> = {
+  encode(message: CreateKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== undefined) {
+      ApiKeyInfo.encode(message.key, writer.uint32(10).fork()).join();
+    }
+    if (message.secret !== '') {
+      writer.uint32(18).string(message.secret);
+    }
+    if (message.error !== '') {
+      writer.uint32(26).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseCreateKeyResponse();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.key = ApiKeyInfo.decode(reader, reader.uint32());
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.secret = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.error = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): CreateKeyResponse {
+    return {
+      key: isSet(object.key) ? ApiKeyInfo.fromJSON(object.key) : undefined,
+      secret: isSet(object.secret) ? globalThis.String(object.secret) : '',
+      error: isSet(object.error) ? globalThis.String(object.error) : '',
+    };
+  },
+
+  toJSON(message: CreateKeyResponse): unknown {
+    const obj: any = {};
+    if (message.key !== undefined) {
+      obj.key = ApiKeyInfo.toJSON(message.key);
+    }
+    if (message.secret !== '') {
+      obj.secret = message.secret;
+    }
+    if (message.error !== '') {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CreateKeyResponse>): CreateKeyResponse {
+    return CreateKeyResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateKeyResponse>): CreateKeyResponse {
+    const message = createBaseCreateKeyResponse();
+    message.key =
+      object.key !== undefined && object.key !== null
+        ? ApiKeyInfo.fromPartial(object.key)
+        : undefined;
+    message.secret = object.secret ?? '';
+    message.error = object.error ?? '';
+    return message;
+  },
+};
+
+function createBaseListKeysRequest(): ListKeysRequest {
+  return { includeRevoked: false };
+}
+
+export const ListKeysRequest: MessageFns<ListKeysRequest> = {
+  encode(message: ListKeysRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.includeRevoked !== false) {
+      writer.uint32(8).bool(message.includeRevoked);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListKeysRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseListKeysRequest();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 8) {
+            break;
+          }
+
+          message.includeRevoked = reader.bool();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): ListKeysRequest {
+    return {
+      includeRevoked: isSet(object.includeRevoked)
+        ? globalThis.Boolean(object.includeRevoked)
+        : false,
+    };
+  },
+
+  toJSON(message: ListKeysRequest): unknown {
+    const obj: any = {};
+    if (message.includeRevoked !== false) {
+      obj.includeRevoked = message.includeRevoked;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListKeysRequest>): ListKeysRequest {
+    return ListKeysRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListKeysRequest>): ListKeysRequest {
+    const message = createBaseListKeysRequest();
+    message.includeRevoked = object.includeRevoked ?? false;
+    return message;
+  },
+};
+
+function createBaseListKeysResponse(): ListKeysResponse {
+  return { keys: [] };
+}
+
+export const ListKeysResponse: MessageFns<ListKeysResponse> = {
+  encode(message: ListKeysResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.keys) {
+      ApiKeyInfo.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListKeysResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseListKeysResponse();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.keys.push(ApiKeyInfo.decode(reader, reader.uint32()));
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): ListKeysResponse {
+    return {
+      keys: globalThis.Array.isArray(object?.keys)
+        ? object.keys.map((e: any) => ApiKeyInfo.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListKeysResponse): unknown {
+    const obj: any = {};
+    if (message.keys?.length) {
+      obj.keys = message.keys.map((e) => ApiKeyInfo.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListKeysResponse>): ListKeysResponse {
+    return ListKeysResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListKeysResponse>): ListKeysResponse {
+    const message = createBaseListKeysResponse();
+    message.keys = object.keys?.map((e) => ApiKeyInfo.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRevokeKeyRequest(): RevokeKeyRequest {
+  return { actor: undefined, idOrPrefix: '', requestId: '', traceId: '' };
+}
+
+export const RevokeKeyRequest: MessageFns<RevokeKeyRequest> = {
+  encode(message: RevokeKeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.actor !== undefined) {
+      Principal.encode(message.actor, writer.uint32(10).fork()).join();
+    }
+    if (message.idOrPrefix !== '') {
+      writer.uint32(18).string(message.idOrPrefix);
+    }
+    if (message.requestId !== '') {
+      writer.uint32(26).string(message.requestId);
+    }
+    if (message.traceId !== '') {
+      writer.uint32(34).string(message.traceId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeKeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseRevokeKeyRequest();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.actor = Principal.decode(reader, reader.uint32());
+          continue;
+        }
+        case 2: {
+          if (tag !== 18) {
+            break;
+          }
+
+          message.idOrPrefix = reader.string();
+          continue;
+        }
+        case 3: {
+          if (tag !== 26) {
+            break;
+          }
+
+          message.requestId = reader.string();
+          continue;
+        }
+        case 4: {
+          if (tag !== 34) {
+            break;
+          }
+
+          message.traceId = reader.string();
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): RevokeKeyRequest {
+    return {
+      actor: isSet(object.actor) ? Principal.fromJSON(object.actor) : undefined,
+      idOrPrefix: isSet(object.idOrPrefix) ? globalThis.String(object.idOrPrefix) : '',
+      requestId: isSet(object.requestId) ? globalThis.String(object.requestId) : '',
+      traceId: isSet(object.traceId) ? globalThis.String(object.traceId) : '',
+    };
+  },
+
+  toJSON(message: RevokeKeyRequest): unknown {
+    const obj: any = {};
+    if (message.actor !== undefined) {
+      obj.actor = Principal.toJSON(message.actor);
+    }
+    if (message.idOrPrefix !== '') {
+      obj.idOrPrefix = message.idOrPrefix;
+    }
+    if (message.requestId !== '') {
+      obj.requestId = message.requestId;
+    }
+    if (message.traceId !== '') {
+      obj.traceId = message.traceId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RevokeKeyRequest>): RevokeKeyRequest {
+    return RevokeKeyRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RevokeKeyRequest>): RevokeKeyRequest {
+    const message = createBaseRevokeKeyRequest();
+    message.actor =
+      object.actor !== undefined && object.actor !== null
+        ? Principal.fromPartial(object.actor)
+        : undefined;
+    message.idOrPrefix = object.idOrPrefix ?? '';
+    message.requestId = object.requestId ?? '';
+    message.traceId = object.traceId ?? '';
+    return message;
+  },
+};
+
+function createBaseRevokeKeyResponse(): RevokeKeyResponse {
+  return { key: undefined };
+}
+
+export const RevokeKeyResponse: MessageFns<RevokeKeyResponse> = {
+  encode(message: RevokeKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== undefined) {
+      ApiKeyInfo.encode(message.key, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const end = length === undefined ? reader.len : reader.pos + length;
+    const message = createBaseRevokeKeyResponse();
+    while (reader.pos < end) {
+      const tag = reader.uint32();
+      switch (tag >>> 3) {
+        case 1: {
+          if (tag !== 10) {
+            break;
+          }
+
+          message.key = ApiKeyInfo.decode(reader, reader.uint32());
+          continue;
+        }
+      }
+      if ((tag & 7) === 4 || tag === 0) {
+        break;
+      }
+      reader.skip(tag & 7);
+    }
+    return message;
+  },
+
+  fromJSON(object: any): RevokeKeyResponse {
+    return { key: isSet(object.key) ? ApiKeyInfo.fromJSON(object.key) : undefined };
+  },
+
+  toJSON(message: RevokeKeyResponse): unknown {
+    const obj: any = {};
+    if (message.key !== undefined) {
+      obj.key = ApiKeyInfo.toJSON(message.key);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RevokeKeyResponse>): RevokeKeyResponse {
+    return RevokeKeyResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RevokeKeyResponse>): RevokeKeyResponse {
+    const message = createBaseRevokeKeyResponse();
+    message.key =
+      object.key !== undefined && object.key !== null
+        ? ApiKeyInfo.fromPartial(object.key)
+        : undefined;
+    return message;
+  },
+};
+
 /** Decides who is asking and whether they may; returns the plans the ingress executes. */
 export type PolicyServiceDefinition = typeof PolicyServiceDefinition;
 export const PolicyServiceDefinition = {
@@ -1214,6 +2759,43 @@ export const PolicyServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /** Gateway API keys (admin API). The key itself appears only in CreateKeyResponse, once. */
+    createKey: {
+      name: 'CreateKey',
+      requestType: CreateKeyRequest,
+      requestStream: false,
+      responseType: CreateKeyResponse,
+      responseStream: false,
+      options: {},
+    },
+    listKeys: {
+      name: 'ListKeys',
+      requestType: ListKeysRequest,
+      requestStream: false,
+      responseType: ListKeysResponse,
+      responseStream: false,
+      options: {},
+    },
+    revokeKey: {
+      name: 'RevokeKey',
+      requestType: RevokeKeyRequest,
+      requestStream: false,
+      responseType: RevokeKeyResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Settles the limits reserved by Authorize: actual tokens and cost on completion, a release
+     * on failure. Idempotent; a reservation never settled expires on its own.
+     */
+    settle: {
+      name: 'Settle',
+      requestType: SettleRequest,
+      requestStream: false,
+      responseType: SettleResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -1231,6 +2813,27 @@ export interface PolicyServiceImplementation<CallContextExt = {}> {
     request: AuthenticateRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<AuthenticateResponse>>;
+  /** Gateway API keys (admin API). The key itself appears only in CreateKeyResponse, once. */
+  createKey(
+    request: CreateKeyRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<CreateKeyResponse>>;
+  listKeys(
+    request: ListKeysRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListKeysResponse>>;
+  revokeKey(
+    request: RevokeKeyRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RevokeKeyResponse>>;
+  /**
+   * Settles the limits reserved by Authorize: actual tokens and cost on completion, a release
+   * on failure. Idempotent; a reservation never settled expires on its own.
+   */
+  settle(
+    request: SettleRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<SettleResponse>>;
 }
 
 export interface PolicyServiceClient<CallOptionsExt = {}> {
@@ -1247,6 +2850,27 @@ export interface PolicyServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<AuthenticateRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<AuthenticateResponse>;
+  /** Gateway API keys (admin API). The key itself appears only in CreateKeyResponse, once. */
+  createKey(
+    request: DeepPartial<CreateKeyRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<CreateKeyResponse>;
+  listKeys(
+    request: DeepPartial<ListKeysRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListKeysResponse>;
+  revokeKey(
+    request: DeepPartial<RevokeKeyRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RevokeKeyResponse>;
+  /**
+   * Settles the limits reserved by Authorize: actual tokens and cost on completion, a release
+   * on failure. Idempotent; a reservation never settled expires on its own.
+   */
+  settle(
+    request: DeepPartial<SettleRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<SettleResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
