@@ -17,6 +17,8 @@ have clickhouse-server || pkgs+=(clickhouse-server)
 have curl || pkgs+=(curl)
 have java || pkgs+=(openjdk-17-jre-headless)
 have mvn || pkgs+=(maven)
+# Headless browser for the dashboard test (playwright-core drives /usr/bin/chromium).
+have chromium || pkgs+=(chromium)
 
 if [ "${#pkgs[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
@@ -50,7 +52,7 @@ if [ "${#pkgs[@]}" -gt 0 ]; then
   done
 fi
 
-for bin in redis-server redis-cli clickhouse-server curl java mvn; do
+for bin in redis-server redis-cli clickhouse-server curl java mvn chromium; do
   have "$bin" || die "$bin is still missing after install"
 done
 

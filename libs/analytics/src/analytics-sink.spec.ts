@@ -19,15 +19,29 @@ function setup(recentEventIds?: number) {
 }
 
 describe('AnalyticsSink.handleBatch', () => {
-  it('inserts every event and one request row per finished request, in two inserts', async () => {
+  it('inserts every event, audit entry and one request row per finished request', async () => {
     const { store, sink } = setup();
     const records = recordsOf([
       ...requestEvents('a', 'completed'),
       ...requestEvents('b', 'failed'),
     ]);
     const result = await sink.handleBatch(records);
-    expect(result).toEqual({ events: 6, requests: 2, duplicates: 0, deadLettered: 0 });
-    expect(store.inserts.map((insert) => insert.table)).toEqual(['events', 'requests']);
+    expect(result).toEqual({
+      events: 6,
+      requests: 2,
+      audit: 2,
+      findings: 0,
+      payloads: 0,
+      duplicates: 0,
+      deadLettered: 0,
+    });
+    expect(store.inserts.map((insert) => insert.table)).toEqual([
+      'events',
+      'audit_log',
+      'requests',
+    ]);
+    // Before inserting, the sink asks which of the finished requests are already stored.
+    expect(store.queries[0]?.params).toEqual({ ids: 'a\nb' });
     expect(store.rowsOf('requests').map((row) => [row['request_id'], row['status']])).toEqual([
       ['a', 200],
       ['b', 504],
@@ -40,9 +54,17 @@ describe('AnalyticsSink.handleBatch', () => {
     const first = await sink.handleBatch([...records, ...records]);
     expect(first).toMatchObject({ events: 3, requests: 1, duplicates: 3 });
     const again = await sink.handleBatch(records);
-    expect(again).toEqual({ events: 0, requests: 0, duplicates: 3, deadLettered: 0 });
+    expect(again).toEqual({
+      events: 0,
+      requests: 0,
+      audit: 0,
+      findings: 0,
+      payloads: 0,
+      duplicates: 3,
+      deadLettered: 0,
+    });
     expect(store.rowsOf('events')).toHaveLength(3);
-    expect(store.inserts).toHaveLength(2);
+    expect(store.inserts).toHaveLength(3);
   });
 
   it('forgets the oldest ids beyond its capacity (the tables still collapse those copies)', async () => {

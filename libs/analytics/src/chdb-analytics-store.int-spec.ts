@@ -7,6 +7,7 @@ import { AnalyticsSink, type DeadLetterHandler } from './analytics-sink';
 import { createAnalyticsStore } from './analytics-store-factory';
 import { ChdbAnalyticsStore } from './chdb-analytics-store';
 import { runMigrations } from './migration-runner';
+import { analyticsMigrations } from './migrations/analytics-migrations';
 import { consumedRecord, recordsOf, requestEvents } from './testing/event-fixtures';
 
 // Real embedded ClickHouse (chDB) in a temp dir. chDB allows one open data directory per
@@ -35,15 +36,14 @@ describe('ChdbAnalyticsStore (real chDB)', () => {
   });
 
   it('applies the migrations once; a rerun applies nothing', async () => {
-    await expect(runMigrations(store)).resolves.toEqual([1, 2]);
+    await expect(runMigrations(store)).resolves.toEqual(
+      analyticsMigrations.map((migration) => migration.version),
+    );
     await expect(runMigrations(store)).resolves.toEqual([]);
     const applied = await store.query<{ version: number; name: string }>(
       'SELECT version, name FROM schema_migrations FINAL ORDER BY version',
     );
-    expect(applied).toEqual([
-      { version: 1, name: 'events' },
-      { version: 2, name: 'requests' },
-    ]);
+    expect(applied).toEqual(analyticsMigrations.map(({ version, name }) => ({ version, name })));
   });
 
   it('builds events and requests rows from a batch, and dead-letters the malformed record', async () => {
@@ -52,6 +52,9 @@ describe('ChdbAnalyticsStore (real chDB)', () => {
     await expect(sink.handleBatch(batch)).resolves.toEqual({
       events: 6,
       requests: 2,
+      audit: 2,
+      findings: 0,
+      payloads: 0,
       duplicates: 0,
       deadLettered: 1,
     });
@@ -137,14 +140,18 @@ describe('ChdbAnalyticsStore (real chDB)', () => {
   });
 
   it('counts a redelivered batch once, even after the in-memory dedupe is gone', async () => {
-    // A new sink = a restarted consumer: its recent-id cache is empty, so the rows are
-    // physically inserted again and the ReplacingMergeTree tables must collapse them.
+    // A new sink = a restarted consumer: its recent-id cache is empty, so the events are
+    // physically inserted again and the ReplacingMergeTree tables must collapse them; the
+    // request rows are already stored, so they are not inserted again (the rollups count once).
     const sink = new AnalyticsSink({ store, deadLetter: async () => undefined });
-    await expect(sink.handleBatch(batch)).resolves.toMatchObject({ events: 6, requests: 2 });
+    await expect(sink.handleBatch(batch)).resolves.toMatchObject({ events: 6, requests: 0 });
     await expect(sink.handleBatch(batch)).resolves.toMatchObject({ events: 0, duplicates: 6 });
 
     const [physical] = await store.query<{ n: number }>('SELECT count() AS n FROM requests');
-    expect(physical!.n).toBeGreaterThanOrEqual(2);
+    expect(physical!.n).toBe(2);
+    await expect(
+      store.query("SELECT toUInt32(sum(requests)) AS n FROM cost_daily WHERE dimension = 'all'"),
+    ).resolves.toEqual([{ n: 2 }]);
     await expect(store.query('SELECT count() AS n FROM requests FINAL')).resolves.toEqual([
       { n: 2 },
     ]);

@@ -48,7 +48,15 @@ describe('toEventRow', () => {
 describe('toRequestRow', () => {
   it('builds the request row of request.completed from envelope and payload', () => {
     const context = requestContext('req-1', { feature: 'search' });
-    const row = toRequestRow(createEnvelope('ingress', context, completedPayload(), at));
+    const row = toRequestRow(
+      createEnvelope('ingress', context, completedPayload(), at),
+      {
+        fallbacks: ['openai/gpt-4o'],
+        errorClass: 'timeout',
+        guardrailActions: ['request:pii:masked'],
+      },
+      { cost_center: 'cc-9' },
+    );
     expect(row).toEqual({
       time: '2025-03-04 05:06:07.089',
       request_id: 'req-1',
@@ -58,13 +66,17 @@ describe('toRequestRow', () => {
       groups: ['eng', 'finops'],
       endpoint: 'chat',
       tags: { team: 'search', feature: 'search' },
+      endpoint_tags: { cost_center: 'cc-9' },
       provider: 'mock',
       model: 'gpt-mock',
       operation: 'chat.completions',
       stream: true,
       attempts: 2,
+      fallbacks: ['openai/gpt-4o'],
       status: 200,
       error_code: '',
+      error_class: 'timeout',
+      guardrail_actions: ['request:pii:masked'],
       prompt_tokens: 12,
       completion_tokens: 30,
       cached_tokens: 4,

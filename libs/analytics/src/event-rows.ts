@@ -2,7 +2,26 @@ import { Envelope, PrincipalKind } from '@aigw/contracts';
 import { toClickHouseDateTime64 } from './clickhouse-datetime';
 
 /** Table names the rows below belong to. */
-export const AnalyticsTables = { events: 'events', requests: 'requests' } as const;
+export const AnalyticsTables = {
+  events: 'events',
+  requests: 'requests',
+  auditLog: 'audit_log',
+  guardrailFindings: 'guardrail_findings',
+  inferencePayloads: 'inference_payloads',
+  mcpCalls: 'mcp_calls',
+} as const;
+
+/** What other events of a request add to its `requests` row (see request-annotations.ts). */
+export interface RequestAnnotations {
+  /** `provider/model` of each target that failed over to the next one, in order. */
+  readonly fallbacks: readonly string[];
+  /** Error class of the last failed provider attempt ("" when none failed). */
+  readonly errorClass: string;
+  /** `stage:guardrail:verdict` for each guardrail that masked or blocked. */
+  readonly guardrailActions: readonly string[];
+}
+
+const noAnnotations: RequestAnnotations = { fallbacks: [], errorClass: '', guardrailActions: [] };
 
 /** A row of the `events` table (column name → JSONEachRow value). */
 export type EventRow = {
@@ -31,13 +50,18 @@ export type RequestRow = {
   readonly groups: readonly string[];
   readonly endpoint: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** The endpoint's configured tags (cost centre, team …). */
+  readonly endpoint_tags: Readonly<Record<string, string>>;
   readonly provider: string;
   readonly model: string;
   readonly operation: string;
   readonly stream: boolean;
   readonly attempts: number;
+  readonly fallbacks: readonly string[];
   readonly status: number;
   readonly error_code: string;
+  readonly error_class: string;
+  readonly guardrail_actions: readonly string[];
   readonly prompt_tokens: number;
   readonly completion_tokens: number;
   readonly cached_tokens: number;
@@ -49,8 +73,8 @@ export type RequestRow = {
   readonly ttft_ms: number;
 };
 
-/** Maps any event to its `events` row. */
-export function toEventRow(envelope: Envelope): EventRow {
+/** Maps any event to its `events` row; `payloadJson` is its proto3 JSON when already at hand. */
+export function toEventRow(envelope: Envelope, payloadJson?: string): EventRow {
   return {
     event_id: envelope.eventId,
     request_id: envelope.requestId,
@@ -61,7 +85,8 @@ export function toEventRow(envelope: Envelope): EventRow {
     ...principalColumns(envelope),
     endpoint: envelope.endpoint,
     tags: envelope.tags,
-    payload: JSON.stringify(Envelope.toJSON(envelope)),
+    // The record as read is already this JSON: reuse it rather than encode it again.
+    payload: payloadJson ?? JSON.stringify(Envelope.toJSON(envelope)),
   };
 }
 
@@ -70,7 +95,11 @@ export function toEventRow(envelope: Envelope): EventRow {
  * event gives undefined. Values are clamped to the column types, because one row ClickHouse
  * refuses would fail the whole batch on every redelivery.
  */
-export function toRequestRow(envelope: Envelope): RequestRow | undefined {
+export function toRequestRow(
+  envelope: Envelope,
+  annotations: RequestAnnotations = noAnnotations,
+  endpointTags: Readonly<Record<string, string>> = {},
+): RequestRow | undefined {
   const payload = envelope.payload;
   if (payload?.$case !== 'requestCompleted' && payload?.$case !== 'requestFailed') {
     return undefined;
@@ -82,12 +111,16 @@ export function toRequestRow(envelope: Envelope): RequestRow | undefined {
     ...principalColumns(envelope),
     endpoint: envelope.endpoint,
     tags: envelope.tags,
+    endpoint_tags: endpointTags,
     provider: payload.value.provider,
     model: payload.value.model,
     operation: payload.value.operation,
     stream: payload.value.stream,
     attempts: uint(payload.value.attempts, 0xffff),
+    fallbacks: annotations.fallbacks,
     status: uint(payload.value.status, 0xffff),
+    error_class: annotations.errorClass,
+    guardrail_actions: annotations.guardrailActions,
     latency_ms: float(payload.value.latencyMs),
   };
   if (payload.$case === 'requestFailed') {
@@ -119,7 +152,7 @@ export function toRequestRow(envelope: Envelope): RequestRow | undefined {
   };
 }
 
-function principalColumns(
+export function principalColumns(
   envelope: Envelope,
 ): Pick<EventRow, 'principal_id' | 'principal_kind' | 'groups'> {
   const principal = envelope.principal;
@@ -152,11 +185,13 @@ function decimalOrNull(value: string): string | null {
   return decimalCost.test(trimmed) ? trimmed : null;
 }
 
-function uint(value: number | undefined, max = Number.MAX_SAFE_INTEGER): number {
+/** A UInt column value: non-negative integer, clamped to `max`; 0 for missing or invalid. */
+export function uint(value: number | undefined, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined || !Number.isFinite(value) || value < 0) return 0;
   return Math.min(Math.trunc(value), max);
 }
 
-function float(value: number): number {
+/** A Float64 column value; 0 for NaN / Infinity. */
+export function float(value: number): number {
   return Number.isFinite(value) ? value : 0;
 }

@@ -10,3 +10,5 @@ export * from './event-rows';
 export * from './recent-id-cache';
 export * from './read-only-sql-guard';
 export * from './analytics-sink';
+export * from './audit-rows';
+export * from './request-annotations';

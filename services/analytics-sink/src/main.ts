@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createAnalyticsStore } from '@aigw/analytics';
 import { AnalyticsServiceDefinition } from '@aigw/contracts';
+import { type Logger } from '@aigw/core';
 import {
   createKafkaDeadLetterWriter,
   createKafkaEventSubscriber,
@@ -19,7 +20,45 @@ import {
 import { GrpcServerHost } from '@aigw/transport';
 import { analyticsGrpcImplementation } from './analytics-query.grpc-service';
 import { AnalyticsSinkModule } from './analytics-sink.module';
+import { KafkaConsumerLag } from './kafka-consumer-lag';
+import { startMetricsServer } from './metrics-server';
 import { SinkWorker } from './sink-worker';
+
+const lagEveryMs = 15_000;
+
+/**
+ * Fault injection for the restart tests: with AIGW_SINK_CRASH_AFTER_BATCHES=n the process
+ * SIGKILLs itself once n batches are in ClickHouse but before their offsets are committed.
+ */
+function crashAfterBatches(setting: string | undefined): ((batches: number) => void) | undefined {
+  const limit = Number(setting ?? '');
+  if (!Number.isInteger(limit) || limit < 1) return undefined;
+  return (batches) => {
+    if (batches >= limit) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+/** Measures the group's lag now and then: a gauge on /metrics and an info log line. */
+function watchConsumerLag(
+  lag: KafkaConsumerLag,
+  worker: SinkWorker,
+  logger: Logger,
+): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    lag
+      .measure()
+      .then((partitions) => {
+        worker.metrics.setLag(partitions);
+        logger.info('consumer lag', {
+          lag: worker.metrics.totalLag(),
+          batches: worker.metrics.batches,
+        });
+      })
+      .catch((error: unknown) => logger.warn('could not measure consumer lag', { error }));
+  }, lagEveryMs);
+  timer.unref();
+  return timer;
+}
 
 /** Cluster mode: a Kafka consumer group member writing ClickHouse; serves read-only queries. */
 async function main(): Promise<void> {
@@ -35,11 +74,15 @@ async function main(): Promise<void> {
     topic: Topics.deadLetter.name,
     logger: runtime.logger,
   });
+  const topics = [Topics.lifecycle.name, Topics.audit.name, Topics.payloads.name];
+  const groupId = process.env['AIGW_SINK_GROUP_ID'] || clientId;
   const subscriber = createKafkaEventSubscriber({
     brokers: kafka.brokers,
     clientId,
-    groupId: clientId,
-    topics: [Topics.lifecycle.name],
+    groupId,
+    topics,
+    // Every partition's batch is handed over at once, so one insert carries several of them.
+    partitionsConsumedConcurrently: 12,
     // A replaced replica's partitions move on within seconds, not the 30 s default.
     sessionTimeoutMs: 10_000,
     logger: runtime.logger,
@@ -49,7 +92,24 @@ async function main(): Promise<void> {
     subscriber,
     (record, reason) => deadLetter.write(record, reason),
     runtime.logger,
+    {
+      endpointTags: (endpoint) => runtime.config.current().raw.endpoints[endpoint]?.tags ?? {},
+      afterBatchStored: crashAfterBatches(process.env['AIGW_SINK_CRASH_AFTER_BATCHES']),
+    },
   );
+  const lag = new KafkaConsumerLag({
+    brokers: kafka.brokers,
+    clientId: `${clientId}-lag`,
+    groupId,
+    topics,
+    logger: runtime.logger,
+  });
+  const lagTimer = watchConsumerLag(lag, worker, runtime.logger);
+  const metricsPort = Number(process.env['AIGW_SINK_METRICS_PORT'] ?? '');
+  const metricsServer =
+    Number.isInteger(metricsPort) && metricsPort > 0
+      ? await startMetricsServer(worker.metrics, metricsPort, process.env['AIGW_SINK_METRICS_HOST'])
+      : undefined;
 
   @Module({ imports: [RuntimeModule.forRoot(runtime), AnalyticsSinkModule.register(worker)] })
   class SinkHostModule {}
@@ -66,6 +126,9 @@ async function main(): Promise<void> {
   );
   await host.start(bindAddress(config.runtime.services.analytics_sink));
   onShutdownSignal(runtime.logger, async () => {
+    clearInterval(lagTimer);
+    metricsServer?.close();
+    await lag.close();
     await host.stop();
     await worker.stop();
     await deadLetter.close();

@@ -1,4 +1,12 @@
-import { type Envelope, PrincipalKind, type RequestContext } from '@aigw/contracts';
+import {
+  type Envelope,
+  PolicyDecided,
+  PrincipalKind,
+  RequestCompleted,
+  RequestFailed,
+  RequestReceived,
+  type RequestContext,
+} from '@aigw/contracts';
 import {
   type ConsumedRecord,
   type EventPayload,
@@ -33,14 +41,14 @@ export function requestContext(
 export function receivedPayload(): EventPayload {
   return {
     $case: 'requestReceived',
-    value: {
+    value: RequestReceived.fromPartial({
       operation: 'chat.completions',
       method: 'POST',
       path: '/v1/chat/completions',
       stream: false,
       bodyBytes: 120,
       userAgent: 'openai-node',
-    },
+    }),
   };
 }
 
@@ -48,7 +56,13 @@ export function receivedPayload(): EventPayload {
 export function decidedPayload(): EventPayload {
   return {
     $case: 'policyDecided',
-    value: { decision: 'allowed', reason: '', targets: ['mock/gpt'], latencyMs: 0.2 },
+    // fromPartial: fields other helpers add to the message take their defaults.
+    value: PolicyDecided.fromPartial({
+      decision: 'allowed',
+      reason: '',
+      targets: ['mock/gpt'],
+      latencyMs: 0.2,
+    }),
   };
 }
 
@@ -56,7 +70,7 @@ export function decidedPayload(): EventPayload {
 export function completedPayload(costUsd = '0.000123450'): EventPayload {
   return {
     $case: 'requestCompleted',
-    value: {
+    value: RequestCompleted.fromPartial({
       status: 200,
       provider: 'mock',
       model: 'gpt-mock',
@@ -67,7 +81,7 @@ export function completedPayload(costUsd = '0.000123450'): EventPayload {
       attempts: 2,
       costUsd,
       operation: 'chat.completions',
-    },
+    }),
   };
 }
 
@@ -75,7 +89,7 @@ export function completedPayload(costUsd = '0.000123450'): EventPayload {
 export function failedPayload(): EventPayload {
   return {
     $case: 'requestFailed',
-    value: {
+    value: RequestFailed.fromPartial({
       status: 504,
       errorCode: 'upstream_timeout',
       message: 'provider timed out',
@@ -85,7 +99,7 @@ export function failedPayload(): EventPayload {
       attempts: 3,
       operation: 'chat.completions',
       stream: false,
-    },
+    }),
   };
 }
 
