@@ -46,7 +46,8 @@ const otherBlock = z.looseObject({ type: z.string() });
 const contentBlock = z.union([textBlock, imageBlock, toolUseBlock, toolResultBlock, otherBlock]);
 
 const message = z.looseObject({
-  role: z.enum(['user', 'assistant']),
+  // `system` mid-conversation: Claude Code sends it (beta mid-conversation-system-2026-04-07).
+  role: z.enum(['user', 'assistant', 'system']),
   content: z.union([z.string(), z.array(contentBlock)]),
 });
 

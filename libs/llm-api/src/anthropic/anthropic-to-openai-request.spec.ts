@@ -132,4 +132,27 @@ describe('anthropicToOpenAiRequest', () => {
     });
     expect(translated['tool_choice']).toBe(expected);
   });
+
+  it('keeps a mid-conversation system message (Claude Code sends them) in place', () => {
+    const translated = translate({
+      model: 'chat',
+      max_tokens: 64,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'hi' }] },
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'Agents:' },
+            { type: 'text', text: 'x' },
+          ],
+        },
+        { role: 'system', content: 'Skills: none' },
+      ],
+    });
+    expect(translated.messages).toEqual([
+      { role: 'user', content: 'hi' },
+      { role: 'system', content: 'Agents:\n\nx' },
+      { role: 'system', content: 'Skills: none' },
+    ]);
+  });
 });

@@ -69,6 +69,12 @@ function translateMessage(message: AnthropicRequestMessage): ChatMessage[] {
     return [{ role: message.role, content: message.content }];
   }
   if (message.role === 'assistant') return [assistantMessage(message.content)];
+  if (message.role === 'system') {
+    const text = message.content
+      .map((block) => (typeof block['text'] === 'string' ? block['text'] : ''))
+      .join('\n\n');
+    return [{ role: 'system', content: text }];
+  }
   // Tool results answer the previous assistant turn, so they come before the user's own text.
   const toolMessages: ChatMessage[] = [];
   const parts: ContentPart[] = [];

@@ -1,0 +1,115 @@
+import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { GatewayError, GatewayErrorCode } from '@aigw/core';
+import {
+  chatCompletionSchema,
+  chatToResponsesResponse,
+  ChatToResponsesStream,
+  namespacedTools,
+  type ResponsesIds,
+  responsesSettingsOf,
+} from '@aigw/llm-api';
+import { ChatPipeline } from '../pipeline/chat-pipeline';
+import { presentedCredential } from '../pipeline/credentials';
+import { readResponsesBody, type ResponsesBody } from '../responses/responses-body';
+import { ResponsesConversation } from '../responses/responses-conversation';
+import { responsesFramesOf } from '../responses/responses-frames';
+import { RESPONSE_CONVERSATIONS } from '../responses/responses.tokens';
+import { type ResponseConversationStore } from '../responses/response-conversation-store';
+import { sendOpenAiError } from './error-response';
+import { requestIdentity } from './request-identity';
+import { pipeSseFrames } from './sse-response';
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * POST /v1/responses, the OpenAI Responses API (JSON or SSE), for Codex and the OpenAI SDK.
+ * The body is translated to a chat request and governed by the same ChatPipeline as
+ * /v1/chat/completions (recorded as operation "responses"); answers are translated back.
+ */
+@Controller()
+export class ResponsesController {
+  constructor(
+    @Inject(ChatPipeline) private readonly pipeline: ChatPipeline,
+    @Inject(RESPONSE_CONVERSATIONS) private readonly store: ResponseConversationStore,
+  ) {}
+
+  @Post('/v1/responses')
+  async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const identity = requestIdentity(header(request, 'traceparent'));
+    reply.header('x-request-id', identity.requestId);
+    const aborted = new AbortController();
+    request.raw.once('close', () => {
+      if (!reply.raw.writableFinished) aborted.abort();
+    });
+    let body: ResponsesBody | undefined;
+    let conversation: ResponsesConversation | undefined;
+    const result = await this.pipeline.handle({
+      ...identity,
+      operation: 'responses',
+      ...presentedCredential(header(request, 'authorization'), header(request, 'x-api-key')),
+      tagsHeader: header(request, 'x-aigw-tags'),
+      body: request.body,
+      bodyBytes: Number(header(request, 'content-length') ?? 0),
+      userAgent: header(request, 'user-agent') ?? '',
+      method: request.method,
+      path: request.url,
+      signal: aborted.signal,
+      readBody: (raw) => {
+        body = readResponsesBody(raw);
+        conversation = new ResponsesConversation(this.store, body);
+        return body.chat;
+      },
+      resolveConversation: (principal, chat) => conversation?.resolve(principal, chat),
+    });
+    if (result.kind === 'error' || !body || !conversation) {
+      const error =
+        result.kind === 'error'
+          ? result.error
+          : new GatewayError(GatewayErrorCode.Internal, 'the request was not read');
+      await sendOpenAiError(
+        reply,
+        error,
+        result.kind === 'error' ? result.upstreamBody : undefined,
+      );
+      return;
+    }
+    const ids: ResponsesIds = {
+      responseId: `resp_${identity.requestId.replace(/-/g, '')}`,
+      createdAt: Math.floor(Date.now() / 1000),
+    };
+    const settings = responsesSettingsOf(body.request);
+    const toolNames = namespacedTools(body.request.tools);
+    const turns = conversation;
+    if (result.kind === 'stream') {
+      const translator = new ChatToResponsesStream(settings, ids, toolNames);
+      const frames = responsesFramesOf(result.frames, translator, () =>
+        turns.save(ids.responseId, translator.items),
+      );
+      await pipeSseFrames(reply, frames, identity.requestId);
+      return;
+    }
+    const completion = chatCompletionSchema.safeParse(parseJson(result.body));
+    if (!completion.success) {
+      await sendOpenAiError(
+        reply,
+        new GatewayError(GatewayErrorCode.UpstreamError, 'The provider answer could not be read.'),
+      );
+      return;
+    }
+    const response = chatToResponsesResponse(completion.data, settings, ids, toolNames);
+    turns.save(ids.responseId, response.output);
+    await reply.code(result.status).type('application/json').send(response);
+  }
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
