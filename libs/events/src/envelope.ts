@@ -24,6 +24,9 @@ const typeNames: { [K in EventPayload['$case']]: string } = {
   requestFailed: 'request.failed',
   mcpCalled: 'mcp.called',
   costUnknown: 'cost.unknown',
+  configChanged: 'config.changed',
+  keyChanged: 'key.changed',
+  inferencePayload: 'inference.payload',
 };
 
 /** Dotted event type of a payload, e.g. "request.completed". */
@@ -66,6 +69,8 @@ export function topicsFor(envelope: Envelope): readonly string[] {
         ? [Topics.lifecycle.name]
         : [Topics.lifecycle.name, Topics.audit.name];
     case 'mcpCalled':
+    case 'configChanged':
+    case 'keyChanged':
       return [Topics.lifecycle.name, Topics.audit.name];
     case 'requestReceived':
     case 'providerAttempted':
@@ -73,5 +78,8 @@ export function topicsFor(envelope: Envelope): readonly string[] {
     case 'requestFailed':
     case 'costUnknown':
       return [Topics.lifecycle.name];
+    // Full bodies stay out of the lifecycle stream: only where payload logging is on.
+    case 'inferencePayload':
+      return [Topics.payloads.name];
   }
 }

@@ -1,8 +1,12 @@
 import { ConfigError, loadConfigFile } from '@aigw/config';
+import { analyticsCommand, analyticsUsage } from './cli-analytics';
+import { keysCommand, keysUsage } from './cli-keys';
 
 const usage = `usage:
   aigw sql "SELECT …" [--url URL] [--key KEY] [--json]   read-only query on the analytics tables
   aigw config validate FILE                             check a config file; prints every error
+${keysUsage}
+${analyticsUsage}
 environment: AIGW_URL (default http://127.0.0.1:8080), AIGW_API_KEY (default: the demo key)`;
 
 function option(args: string[], name: string): string | undefined {
@@ -94,6 +98,17 @@ async function main(args: string[]): Promise<number> {
   switch (command) {
     case 'sql':
       return sql(rest);
+    case 'keys':
+      return keysCommand(rest);
+    case 'usage':
+    case 'top':
+    case 'errors':
+    case 'latency':
+    case 'guardrails':
+    case 'mcp':
+    case 'requests':
+    case 'request':
+      return analyticsCommand(command, rest);
     case 'config':
       if (rest[0] === 'validate') return validate(rest[1]);
       break;

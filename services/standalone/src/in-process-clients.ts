@@ -1,10 +1,10 @@
 import { analyticsInProcessClient, type SinkWorker } from '@aigw/analytics-sink';
 import { type FactoryProvider } from '@nestjs/common';
 import { GuardrailJudge, guardrailInProcessClient } from '@aigw/guardrail-judge';
-import { type RouterServiceClient } from '@aigw/contracts';
+import { type GuardrailServiceClient, type RouterServiceClient } from '@aigw/contracts';
 import { type IngressClients } from '@aigw/ingress';
-import { ConnectionDirectory, mcpBrokerInProcessClient } from '@aigw/mcp-broker';
-import { PolicyDecider, policyInProcessClient } from '@aigw/policy';
+import { ConnectionDirectory, McpBroker, mcpBrokerInProcessClient } from '@aigw/mcp-broker';
+import { ApiKeyService, PolicyDecider, policyInProcessClient } from '@aigw/policy';
 import { ProviderRouter, routerInProcessClient } from '@aigw/provider-router';
 
 /** Standalone: every service client calls its use case in the same process, no sockets. */
@@ -17,14 +17,23 @@ export function inProcessClientsProvider(
       guardrails: GuardrailJudge,
       router: ProviderRouter,
       connections: ConnectionDirectory,
+      keys: ApiKeyService,
+      broker: McpBroker,
     ): IngressClients => ({
-      policy: policyInProcessClient(policy),
+      policy: policyInProcessClient(policy, keys),
       guardrails: guardrailInProcessClient(guardrails),
       router: routerInProcessClient(router),
-      mcp: mcpBrokerInProcessClient(connections),
+      mcp: mcpBrokerInProcessClient(connections, broker),
       analytics: analyticsInProcessClient(sink.sink),
     }),
-    inject: [PolicyDecider, GuardrailJudge, ProviderRouter, ConnectionDirectory],
+    inject: [
+      PolicyDecider,
+      GuardrailJudge,
+      ProviderRouter,
+      ConnectionDirectory,
+      ApiKeyService,
+      McpBroker,
+    ],
   };
 }
 
@@ -36,5 +45,16 @@ export function inProcessRouterClientProvider(): Omit<
   return {
     useFactory: (router: ProviderRouter) => routerInProcessClient(router),
     inject: [ProviderRouter],
+  };
+}
+
+/** Standalone: mcp-broker guards tool arguments and results with the in-process judge. */
+export function inProcessGuardrailClientProvider(): Omit<
+  FactoryProvider<GuardrailServiceClient>,
+  'provide'
+> {
+  return {
+    useFactory: (judge: GuardrailJudge) => guardrailInProcessClient(judge),
+    inject: [GuardrailJudge],
   };
 }

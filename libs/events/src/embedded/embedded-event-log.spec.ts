@@ -1,3 +1,4 @@
+import { PolicyDecided } from '@aigw/contracts';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,7 +97,12 @@ describe('EmbeddedEventLog', () => {
       type: 'policy.decided',
       payload: {
         $case: 'policyDecided' as const,
-        value: { decision: 'denied', reason: 'no access', targets: [], latencyMs: 0.1 },
+        value: PolicyDecided.fromPartial({
+          decision: 'denied',
+          reason: 'no access',
+          targets: [],
+          latencyMs: 0.1,
+        }),
       },
     };
     publisher.publish(denied);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Envelope } from '@aigw/contracts';
+import { type Envelope, PolicyDecided } from '@aigw/contracts';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeEnvelope } from '../envelope-codec';
@@ -23,7 +23,12 @@ function denied(requestId: string, seq: number): Envelope {
     type: 'policy.decided',
     payload: {
       $case: 'policyDecided',
-      value: { decision: 'denied', reason: 'not allowed', targets: [], latencyMs: 0.2 },
+      value: PolicyDecided.fromPartial({
+        decision: 'denied',
+        reason: 'not allowed',
+        targets: [],
+        latencyMs: 0.2,
+      }),
     },
   };
 }

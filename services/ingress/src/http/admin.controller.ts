@@ -2,7 +2,7 @@ import { Body, Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { GatewayError, GatewayErrorCode } from '@aigw/core';
-import { credentialHash } from '../pipeline/credentials';
+import { authenticateHttpRequest, requireRole } from '../pipeline/credentials';
 import { type IngressClients } from '../pipeline/ingress-clients';
 import { INGRESS_CLIENTS } from '../ingress.tokens';
 import { sendOpenAiError } from './error-response';
@@ -20,26 +20,12 @@ export class AdminController {
     @Body() body: unknown,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const credential = credentialHash(request.headers.authorization);
-    const identity = credential
-      ? await this.clients.policy.authenticate({ credentialSha256: credential })
-      : undefined;
-    if (!identity?.authenticated) {
-      await sendOpenAiError(
-        reply,
-        new GatewayError(GatewayErrorCode.Unauthenticated, 'Missing or invalid API key.'),
-      );
-      return;
-    }
-    const roles = identity.principal?.roles ?? [];
-    if (!roles.includes('admin') && !roles.includes('analytics')) {
-      await sendOpenAiError(
-        reply,
-        new GatewayError(
-          GatewayErrorCode.PermissionDenied,
-          'The admin or analytics role is required.',
-        ),
-      );
+    try {
+      const principal = await authenticateHttpRequest(request.headers, this.clients.policy);
+      requireRole(principal, ['admin', 'analytics']);
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      await sendOpenAiError(reply, error);
       return;
     }
     const parsed = sqlBody.safeParse(body);

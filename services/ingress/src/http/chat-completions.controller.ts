@@ -2,9 +2,10 @@ import { once } from 'node:events';
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { ChatPipeline, type ChatResult } from '../pipeline/chat-pipeline';
-import { credentialHash } from '../pipeline/credentials';
+import { presentedCredential } from '../pipeline/credentials';
 import { sendOpenAiError } from './error-response';
 import { requestIdentity } from './request-identity';
+import { setRateLimitHeaders } from './rate-limit-headers';
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -26,10 +27,7 @@ export class ChatCompletionsController {
     });
     const result = await this.pipeline.handle({
       ...identity,
-      credentialSha256: credentialHash(
-        header(request, 'authorization'),
-        header(request, 'x-api-key'),
-      ),
+      ...presentedCredential(header(request, 'authorization'), header(request, 'x-api-key')),
       tagsHeader: header(request, 'x-aigw-tags'),
       body: request.body,
       bodyBytes: Number(header(request, 'content-length') ?? 0),
@@ -37,6 +35,7 @@ export class ChatCompletionsController {
       method: request.method,
       path: request.url,
       signal: aborted.signal,
+      onRateLimit: (limits) => setRateLimitHeaders(reply, limits),
     });
     await send(reply, result, identity.requestId);
   }
@@ -64,6 +63,10 @@ async function pipeStream(
 ): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
+  // Headers set before the stream started (e.g. x-ratelimit-*) go out with it.
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) raw.setHeader(name, value);
+  }
   raw.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',

@@ -2,9 +2,10 @@ import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { GatewayError, GatewayErrorCode } from '@aigw/core';
 import { ChatPipeline, type ChatResult } from '../pipeline/chat-pipeline';
-import { credentialHash } from '../pipeline/credentials';
+import { presentedCredential } from '../pipeline/credentials';
 import { sendOpenAiError } from './error-response';
 import { requestIdentity } from './request-identity';
+import { setRateLimitHeaders } from './rate-limit-headers';
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -30,10 +31,7 @@ export class EmbeddingsController {
     const result = await this.pipeline.handle({
       ...identity,
       operation: 'embeddings',
-      credentialSha256: credentialHash(
-        header(request, 'authorization'),
-        header(request, 'x-api-key'),
-      ),
+      ...presentedCredential(header(request, 'authorization'), header(request, 'x-api-key')),
       tagsHeader: header(request, 'x-aigw-tags'),
       body: request.body,
       bodyBytes: Number(header(request, 'content-length') ?? 0),
@@ -41,6 +39,7 @@ export class EmbeddingsController {
       method: request.method,
       path: request.url,
       signal: aborted.signal,
+      onRateLimit: (limits) => setRateLimitHeaders(reply, limits),
     });
     await send(reply, result);
   }

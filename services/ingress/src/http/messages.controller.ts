@@ -8,13 +8,18 @@ import {
 } from '@aigw/llm-api';
 import { readAnthropicMessagesBody } from '../pipeline/anthropic-messages-body';
 import { ChatPipeline, type ChatResult } from '../pipeline/chat-pipeline';
-import { credentialHash } from '../pipeline/credentials';
+import {
+  authenticateHttpRequest,
+  type PresentedCredential,
+  presentedCredential,
+} from '../pipeline/credentials';
 import { type IngressClients } from '../pipeline/ingress-clients';
 import { INGRESS_CLIENTS } from '../ingress.tokens';
 import { sendAnthropicError } from './anthropic-error-response';
 import { anthropicFramesOf } from './anthropic-sse-frames';
 import { requestIdentity } from './request-identity';
 import { pipeSseFrames } from './sse-response';
+import { setRateLimitHeaders } from './rate-limit-headers';
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -43,7 +48,7 @@ export class MessagesController {
     });
     const result = await this.pipeline.handle({
       ...identity,
-      credentialSha256: credentialOf(request),
+      ...credentialOf(request),
       tagsHeader: header(request, 'x-aigw-tags'),
       body: request.body,
       bodyBytes: Number(header(request, 'content-length') ?? 0),
@@ -51,6 +56,7 @@ export class MessagesController {
       method: request.method,
       path: request.url,
       signal: aborted.signal,
+      onRateLimit: (limits) => setRateLimitHeaders(reply, limits),
       readBody: readAnthropicMessagesBody,
     });
     await send(reply, result, identity.requestId, modelOf(request.body));
@@ -59,15 +65,11 @@ export class MessagesController {
   /** An estimate (about four characters per token) for any caller with a valid key. */
   @Post('/v1/messages/count_tokens')
   async countTokens(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const credential = credentialOf(request);
-    const identity = credential
-      ? await this.clients.policy.authenticate({ credentialSha256: credential })
-      : undefined;
-    if (!identity?.authenticated) {
-      await sendAnthropicError(
-        reply,
-        new GatewayError(GatewayErrorCode.Unauthenticated, 'Missing or invalid API key.'),
-      );
+    try {
+      await authenticateHttpRequest(request.headers, this.clients.policy);
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      await sendAnthropicError(reply, error);
       return;
     }
     const body = request.body;
@@ -87,8 +89,8 @@ export class MessagesController {
 }
 
 /** The gateway key from `x-api-key` (what the Anthropic API uses) or `Authorization: Bearer`. */
-function credentialOf(request: FastifyRequest): string | undefined {
-  return credentialHash(header(request, 'authorization'), header(request, 'x-api-key'));
+function credentialOf(request: FastifyRequest): PresentedCredential {
+  return presentedCredential(header(request, 'authorization'), header(request, 'x-api-key'));
 }
 
 async function send(
