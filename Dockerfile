@@ -7,7 +7,8 @@ COPY services services
 COPY test/package.json test/package.json
 COPY bench bench
 COPY tsconfig.base.json tsconfig.build.json ./
-RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev
+# npm install, not npm ci: chdb's optional per-platform packages are not all in the lock file.
+RUN npm install --no-audit --no-fund && npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production AIGW_CONFIG=/etc/aigw/aigw.yaml

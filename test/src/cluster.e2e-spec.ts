@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { adminSql } from './support/admin-sql';
 import { eventually, type RunningProcess, startNodeProcess } from './support/child-process';
 import { gatewayConfigYaml, upstreamKey } from './support/gateway-config';
 import { testKeys } from './support/gateway-keys';
+import { OtlpReceiver } from './support/otlp-receiver';
 import {
   assertKafkaReachable,
   kafkaBrokers,
@@ -23,6 +25,7 @@ const grpcServices = ['policy', 'guardrail-judge', 'provider-router', 'mcp-broke
 
 describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse via the sink)', () => {
   let upstream: OpenAiMock;
+  const otlp = new OtlpReceiver();
   let dataDir: string;
   let env: Record<string, string>;
   const processes = new Map<string, RunningProcess>();
@@ -66,7 +69,14 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
         servicePorts,
       }),
     );
-    env = { AIGW_CONFIG: configPath, E2E_UPSTREAM_KEY: upstreamKey };
+    env = {
+      AIGW_CONFIG: configPath,
+      E2E_UPSTREAM_KEY: upstreamKey,
+      // Every service exports its spans and metrics to the receiver, like to a collector.
+      OTEL_EXPORTER_OTLP_ENDPOINT: await otlp.start(),
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      OTEL_METRIC_EXPORT_INTERVAL: '1000',
+    };
     for (const name of grpcServices) start(name);
     start('analytics-sink');
     start('ingress');
@@ -85,6 +95,7 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
   afterAll(async () => {
     await Promise.all([...processes.values()].map((p) => p.stop()));
     await upstream?.close();
+    await otlp.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -228,6 +239,62 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
       expect(await countRows('events')).toBe(42);
     });
   }, 180_000);
+
+  it('traces one request across every hop, continuing the caller trace, into the sink via Kafka', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpanId = randomBytes(8).toString('hex');
+    const response = await fetch(`${baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${testKeys.alice}`,
+        'content-type': 'application/json',
+        traceparent: `00-${traceId}-${callerSpanId}-01`,
+        'x-aigw-tags': `run=${runTag}`,
+      },
+      body: JSON.stringify({
+        model: 'chat',
+        messages: [{ role: 'user', content: 'trace me, a@b.io' }],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-request-id')!;
+    const services = [
+      'aigw-ingress',
+      'aigw-policy',
+      'aigw-guardrail-judge',
+      'aigw-provider-router',
+      'aigw-analytics-sink',
+    ];
+    const spans = await eventually(`spans of trace ${traceId} from ${services.join(', ')}`, () => {
+      const ours = otlp.spans.filter((span) => span.traceId === traceId);
+      const seen = new Set(ours.map((span) => span.service));
+      return Promise.resolve(services.every((service) => seen.has(service)) ? ours : undefined);
+    });
+    // The ingress span continues the caller's span; every other span hangs off the tree.
+    const root = spans.find((span) => span.service === 'aigw-ingress' && span.kind === 2)!;
+    expect(root.parentSpanId).toBe(callerSpanId);
+    const ids = new Set(spans.map((span) => span.spanId));
+    for (const span of spans.filter((candidate) => candidate !== root)) {
+      expect(ids.has(span.parentSpanId), `${span.service} ${span.name} has its parent`).toBe(true);
+    }
+    const policyServer = spans.find((span) => span.service === 'aigw-policy' && span.kind === 2)!;
+    expect(policyServer.name).toBe('aigw.policy.v1.PolicyService/Authorize');
+    // The request's events carry the same trace id into ClickHouse.
+    const rows = await eventually('events of the traced request', async () => {
+      const result = await adminSql<{ trace_id: string }>(
+        baseUrl,
+        testKeys.admin,
+        `SELECT DISTINCT trace_id FROM events WHERE request_id = '${requestId}'`,
+      );
+      return result.length > 0 ? result : undefined;
+    });
+    expect(rows).toEqual([{ trace_id: traceId }]);
+    // And metrics reach the collector from the services that emit them.
+    await eventually('aigw.requests metric from ingress', () =>
+      Promise.resolve(otlp.metrics.get('aigw-ingress')?.has('aigw.requests') ? true : undefined),
+    );
+    expect(otlp.metrics.get('aigw-policy')?.has('aigw.policy.decisions')).toBe(true);
+  }, 120_000);
 
   it('serves the gRPC health protocol on every gRPC service and /healthz, /readyz on ingress', async () => {
     for (const [name, port] of Object.entries(servicePorts)) {

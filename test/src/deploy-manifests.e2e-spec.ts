@@ -12,7 +12,7 @@ import { parseConfig } from '@aigw/config';
  * (kubernetes-models), then the references between objects and into the code (selectors,
  * ports, config, entry points).
  */
-const root = resolve(import.meta.dirname, '..', '..');
+const root = resolve(__dirname, '..', '..');
 const k8sDir = join(root, 'deploy', 'k8s');
 
 interface K8sObject {
@@ -200,7 +200,15 @@ describe('docker-compose.yml', () => {
   const compose = parseYaml(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), {
     merge: true,
   }) as {
-    services: Record<string, { command?: string[]; volumes?: string[]; build?: unknown }>;
+    services: Record<
+      string,
+      {
+        command?: string[];
+        volumes?: string[];
+        healthcheck?: { test: string[] };
+        environment?: Record<string, string>;
+      }
+    >;
   };
 
   it('follows the Compose Specification schema (docker compose config, without the plugin)', () => {
@@ -227,6 +235,29 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('health-checks every service and sends telemetry to the collector', () => {
+    for (const name of [
+      'policy',
+      'guardrail-judge',
+      'provider-router',
+      'mcp-broker',
+      'analytics-sink',
+    ]) {
+      const test = compose.services[name]?.healthcheck?.test ?? [];
+      expect(test, name).toContain('libs/runtime/dist/bin/grpc-health-probe.js');
+      expect(existsSync(join(root, 'libs/runtime/src/bin/grpc-health-probe.ts'))).toBe(true);
+    }
+    expect(compose.services['ingress']?.healthcheck?.test.join(' ')).toContain('/readyz');
+    expect(compose.services['otel-collector']).toBeDefined();
+    expect(compose.services['ingress']?.environment?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe(
+      'http://otel-collector:4318',
+    );
+    const collector = parseYaml(
+      readFileSync(join(root, 'deploy/compose/otel-collector.yaml'), 'utf8'),
+    ) as { service: { pipelines: Record<string, { receivers: string[] }> } };
+    expect(collector.service.pipelines['traces']?.receivers).toEqual(['otlp']);
+  });
+
   it('mounts a valid cluster config', () => {
     const mount = compose.services['ingress']!.volumes!.find((volume) =>
       volume.endsWith(':/etc/aigw/aigw.yaml:ro'),
@@ -235,5 +266,6 @@ describe('docker-compose.yml', () => {
     const config = parseConfig(readFileSync(join(root, hostPath), 'utf8'), hostPath, {});
     expect(config.raw.runtime.kafka?.brokers).toEqual(['kafka:9092']);
     expect(config.raw.runtime.clickhouse.mode).toBe('http');
+    expect(config.raw.runtime.redis?.url).toBe('redis://redis:6379');
   });
 });

@@ -1,4 +1,9 @@
-/** Structured JSON logs on stdout/stderr. Values under secret-looking keys are never written. */
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+
+/**
+ * Structured JSON logs on stdout/stderr. Values under secret-looking keys are never written; a
+ * line written inside a traced call carries its trace_id and span_id.
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -47,10 +52,16 @@ class JsonLogger implements Logger {
 
   private write(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
     if (levelRank[level] < this.minimum) return;
+    const spanContext = trace.getActiveSpan()?.spanContext();
+    const traced =
+      spanContext && isSpanContextValid(spanContext)
+        ? { trace_id: spanContext.traceId, span_id: spanContext.spanId }
+        : undefined;
     const line = JSON.stringify({
       time: new Date().toISOString(),
       level,
       msg: message,
+      ...traced,
       ...(redact({ ...this.base, ...fields }) as Record<string, unknown>),
     });
     (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');

@@ -18,6 +18,8 @@ export interface ConsumedRecord {
   readonly offset: string;
   readonly key: string | null;
   readonly value: Buffer;
+  /** W3C context of the span that emitted the event (Kafka header), when it had one. */
+  readonly traceparent?: string;
 }
 
 /**

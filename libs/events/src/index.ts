@@ -13,3 +13,4 @@ export * from './kafka/kafka-dead-letter-writer';
 export * from './kafka/kafka-topics';
 export * from './kafka/kafka-factory';
 export * from './embedded/embedded-event-log';
+export * from './event-metrics';

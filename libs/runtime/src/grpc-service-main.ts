@@ -48,5 +48,6 @@ export async function runGrpcServiceMain(options: GrpcServiceMainOptions): Promi
     await options.beforeClose?.(app);
     await app.close();
     await runtime.events.close();
+    await runtime.telemetry.shutdown();
   });
 }

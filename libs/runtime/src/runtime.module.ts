@@ -6,7 +6,7 @@ import { type ServiceRuntime } from './service-runtime';
 @Global()
 @Module({})
 export class RuntimeModule {
-  static forRoot(runtime: Omit<ServiceRuntime, 'service'>): DynamicModule {
+  static forRoot(runtime: Omit<ServiceRuntime, 'service' | 'telemetry'>): DynamicModule {
     return {
       module: RuntimeModule,
       providers: [

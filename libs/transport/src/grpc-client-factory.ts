@@ -1,8 +1,9 @@
 import { ChannelCredentials } from '@grpc/grpc-js';
-import { type Channel, type Client, createChannel, createClient } from 'nice-grpc';
+import { type Channel, type Client, createChannel, createClientFactory } from 'nice-grpc';
 import { type CompatServiceDefinition } from 'nice-grpc/lib/service-definitions';
 import { grpcKeepaliveOptions } from './grpc-server-host';
 import { grpcTarget } from './grpc-target';
+import { tracingClientMiddleware } from './grpc-tracing';
 
 /**
  * A channel to a service address, created once and kept alive. Calls spread round robin over
@@ -31,10 +32,12 @@ export function createServiceChannel(address: string): Channel {
   });
 }
 
-/** A typed client for a generated service definition over a channel. */
+const clientFactory = createClientFactory().use(tracingClientMiddleware);
+
+/** A typed client for a generated service definition over a channel; calls carry the trace. */
 export function createServiceClient<Definition extends CompatServiceDefinition>(
   definition: Definition,
   channel: Channel,
 ): Client<Definition> {
-  return createClient(definition, channel);
+  return clientFactory.create(definition, channel);
 }

@@ -3,6 +3,7 @@ import { type CompatServiceDefinition } from 'nice-grpc/lib/service-definitions'
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
 import { type Logger } from '@aigw/core';
 import { errorLoggingMiddleware } from './grpc-error-middleware';
+import { tracingServerMiddleware } from './grpc-tracing';
 
 /** Keep-alive settings shared by servers and clients, so idle channels survive proxies. */
 export const grpcKeepaliveOptions = {
@@ -25,7 +26,9 @@ export class GrpcServerHost {
   private boundPort = 0;
 
   constructor(private readonly logger: Logger) {
-    this.server = createServer(grpcKeepaliveOptions).use(errorLoggingMiddleware(logger));
+    this.server = createServer(grpcKeepaliveOptions)
+      .use(tracingServerMiddleware)
+      .use(errorLoggingMiddleware(logger));
     this.server.add(HealthDefinition, HealthServiceImpl(this.health));
     this.health.setStatus('unhealthy');
   }

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   onShutdownSignal(runtime.logger, async () => {
     await server.close();
     await runtime.events.close();
+    await runtime.telemetry.shutdown();
   });
 }
 

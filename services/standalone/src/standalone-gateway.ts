@@ -1,16 +1,25 @@
 import { join } from 'node:path';
 import { createAnalyticsStore } from '@aigw/analytics';
 import { SinkWorker } from '@aigw/analytics-sink';
-import { type CompiledConfig, StaticConfigSource } from '@aigw/config';
+import {
+  type CompiledConfig,
+  type ConfigSource,
+  FileConfigSource,
+  StaticConfigSource,
+} from '@aigw/config';
 import { type Logger } from '@aigw/core';
-import { EmbeddedEventLog, Topics } from '@aigw/events';
+import { EmbeddedEventLog, Topics, withEventMetrics } from '@aigw/events';
 import { GuardrailJudgeModule } from '@aigw/guardrail-judge';
 import { IngressModule, startIngressServer } from '@aigw/ingress';
 import { McpBrokerModule } from '@aigw/mcp-broker';
 import { PolicyModule } from '@aigw/policy';
 import { ProviderRouterModule } from '@aigw/provider-router';
-import { RuntimeModule } from '@aigw/runtime';
-import { inProcessClientsProvider, inProcessRouterClientProvider } from './in-process-clients';
+import { RuntimeModule, watchConfigWithAudit } from '@aigw/runtime';
+import {
+  inProcessClientsProvider,
+  inProcessGuardrailClientProvider,
+  inProcessRouterClientProvider,
+} from './in-process-clients';
 
 /** A running standalone gateway. */
 export interface StandaloneGateway {
@@ -23,9 +32,13 @@ export interface StandaloneGateway {
  * ClickHouse (chDB) fed from that log by the in-process sink, services called in-process.
  */
 export async function startStandaloneGateway(
-  config: CompiledConfig,
+  configOrSource: CompiledConfig | ConfigSource,
   logger: Logger,
 ): Promise<StandaloneGateway> {
+  // A FileConfigSource (see main.ts) is watched: edits apply without a restart.
+  const source =
+    'current' in configOrSource ? configOrSource : new StaticConfigSource(configOrSource);
+  const config = source.current();
   const dataDir = config.raw.runtime.data_dir;
   const log = new EmbeddedEventLog({
     dataDir: join(dataDir, 'events'),
@@ -34,30 +47,42 @@ export async function startStandaloneGateway(
     maxBatchRecords: 5000,
     logger,
   });
-  const events = log.publisher();
+  const events = withEventMetrics(log.publisher());
+  const stopWatching =
+    source instanceof FileConfigSource
+      ? watchConfigWithAudit(source, events, 'standalone')
+      : () => undefined;
   const store = await createAnalyticsStore(config.raw.runtime.clickhouse, dataDir);
   const deadLetters = log.deadLetterWriter(Topics.deadLetter.name);
   const worker = new SinkWorker(
     store,
-    log.subscriber(Topics.lifecycle.name, 'analytics-sink'),
+    [Topics.lifecycle.name, Topics.audit.name, Topics.payloads.name].map((topic) =>
+      log.subscriber(topic, 'analytics-sink'),
+    ),
     (record, reason) => deadLetters.write(record, reason),
     logger.child({ service: 'analytics-sink' }),
+    { endpointTags: (endpoint) => source.current().raw.endpoints[endpoint]?.tags ?? {} },
   );
   await worker.start();
   // One router module instance: LLM judges and ingress share its breakers and state.
   const routerModule = ProviderRouterModule.register();
+  // One judge module instance: ingress and mcp-broker share it.
+  const guardrailModule = GuardrailJudgeModule.register({
+    imports: [routerModule],
+    routerClient: inProcessRouterClientProvider(),
+  });
   const server = await startIngressServer(
     [
-      RuntimeModule.forRoot({ config: new StaticConfigSource(config), events, logger }),
+      RuntimeModule.forRoot({ config: source, events, logger }),
       IngressModule.register({
         imports: [
           PolicyModule.register(),
-          GuardrailJudgeModule.register({
-            imports: [routerModule],
-            routerClient: inProcessRouterClientProvider(),
-          }),
+          guardrailModule,
           routerModule,
-          McpBrokerModule.register(),
+          McpBrokerModule.register({
+            imports: [guardrailModule],
+            guardrailClient: inProcessGuardrailClientProvider(),
+          }),
         ],
         clients: inProcessClientsProvider(worker),
       }),
@@ -68,6 +93,7 @@ export async function startStandaloneGateway(
   return {
     url: server.url,
     close: async () => {
+      stopWatching();
       await server.close();
       await events.flush();
       await worker.stop();

@@ -21,6 +21,7 @@ const spoolLine = z.object({
   k: z.string(),
   v: z.string(),
   h: z.string(),
+  p: z.string().optional(),
   t: z.array(z.string()).min(1),
 });
 
@@ -245,6 +246,7 @@ function serialize(events: readonly OutboundEvent[]): Buffer {
         k: event.key,
         v: event.value.toString('utf8'),
         h: event.traceId,
+        p: event.traceparent,
         t: event.topics,
       }) + '\n';
   }
@@ -275,8 +277,8 @@ function parseLine(line: string): OutboundEvent | undefined {
   }
   const result = spoolLine.safeParse(json);
   if (!result.success) return undefined;
-  const { k, v, h, t } = result.data;
-  return { key: k, value: Buffer.from(v, 'utf8'), traceId: h, topics: t };
+  const { k, v, h, p, t } = result.data;
+  return { key: k, value: Buffer.from(v, 'utf8'), traceId: h, traceparent: p, topics: t };
 }
 
 function countCompleteLines(content: Buffer): number {

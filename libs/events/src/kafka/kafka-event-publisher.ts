@@ -5,6 +5,7 @@ import { type BackoffRange } from '../async/backoff';
 import { errorMessage } from '../async/error-message';
 import { topicsFor } from '../envelope';
 import { encodeEnvelope } from '../envelope-codec';
+import { activeTraceparent } from '../trace-context';
 import { type EventPublisher } from '../event-ports';
 import { DiskEventSpool } from './disk-event-spool';
 import { KafkaProducerConnection, type ProducerSource } from './kafka-producer-connection';
@@ -135,6 +136,7 @@ export class KafkaEventPublisher implements EventPublisher {
         key: envelope.requestId,
         value,
         traceId: envelope.traceId,
+        traceparent: activeTraceparent(envelope.traceId),
         topics,
       };
       if (!this.accepting) {

@@ -5,6 +5,7 @@ import { errorMessage } from '../async/error-message';
 import { WakeSignal } from '../async/wake-signal';
 import { type ConsumedRecord, type EventSubscriber } from '../event-ports';
 import { EventsError, EventsErrorCode } from '../events-error';
+import { recordConsumerSpans } from '../trace-context';
 import { createKafkaClient } from './kafka-client';
 
 /** Options of {@link KafkaEventSubscriber}. */
@@ -22,6 +23,12 @@ export interface KafkaEventSubscriberOptions {
   readonly maxWaitTimeMs?: number;
   /** Consumer group session timeout (default 30 s). */
   readonly sessionTimeoutMs?: number;
+  /**
+   * Partition batches handed to the handler at the same time (default 1). With more, a handler
+   * that gathers records across calls can insert several partitions' batches at once; each
+   * partition still commits only after its own call resolved.
+   */
+  readonly partitionsConsumedConcurrently?: number;
 }
 
 const heartbeatEveryMs = 3_000;
@@ -76,6 +83,7 @@ export class KafkaEventSubscriber implements EventSubscriber {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
         eachBatch: (payload) => this.deliver(consumer, payload, handler),
       });
     } catch (error) {
@@ -107,9 +115,11 @@ export class KafkaEventSubscriber implements EventSubscriber {
       offset: message.offset,
       key: message.key ? message.key.toString('utf8') : null,
       value: message.value ?? Buffer.alloc(0),
+      traceparent: message.headers?.['traceparent']?.toString(),
     }));
     const first = records[0]!.offset;
     const partitionKey = `${batch.topic}/${batch.partition}`;
+    const started = Date.now();
     try {
       await this.withHeartbeats(payload, () => handler(records));
     } catch (error) {
@@ -129,6 +139,7 @@ export class KafkaEventSubscriber implements EventSubscriber {
       return;
     }
     this.failures.delete(partitionKey);
+    recordConsumerSpans(records, this.options.groupId, started);
     payload.resolveOffset(batch.lastOffset());
     // A committed offset names the next record to read.
     const next = (BigInt(batch.lastOffset()) + 1n).toString();

@@ -5,6 +5,8 @@ export interface OutboundEvent {
   readonly key: string;
   readonly value: Buffer;
   readonly traceId: string;
+  /** W3C context of the span that emitted the event, so consumers can continue its trace. */
+  readonly traceparent?: string;
   readonly topics: readonly string[];
 }
 
@@ -38,7 +40,7 @@ export function batchEnd(
 /**
  * The kafkajs request for a batch: one message per (event, topic), in publish order, acks from
  * all in-sync replicas, key = request id (so a request's events share a partition), trace id
- * as a header for consumers that only look at headers.
+ * (and the emitting span's `traceparent`, when there was one) as headers.
  */
 export function toProducerBatch(events: readonly OutboundEvent[]): ProducerBatch {
   const byTopic = new Map<string, Message[]>();
@@ -46,7 +48,9 @@ export function toProducerBatch(events: readonly OutboundEvent[]): ProducerBatch
     for (const topic of event.topics) {
       let messages = byTopic.get(topic);
       if (!messages) byTopic.set(topic, (messages = []));
-      messages.push({ key: event.key, value: event.value, headers: { trace_id: event.traceId } });
+      const headers: Record<string, string> = { trace_id: event.traceId };
+      if (event.traceparent) headers['traceparent'] = event.traceparent;
+      messages.push({ key: event.key, value: event.value, headers });
     }
   }
   return {

@@ -1,0 +1,1 @@
+export { initTelemetry, otlpEndpoints, type Telemetry, type TelemetryOptions } from './telemetry';
