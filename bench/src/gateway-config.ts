@@ -21,6 +21,9 @@ export interface BenchConfigOptions {
 export function benchConfigYaml(options: BenchConfigOptions): string {
   return `version: 1
 runtime:
+  # The test upstreams listen on loopback, which egress refuses unless allowed.
+  egress:
+    allow_private: [127.0.0.1, '::1', localhost]
   http:
     host: 127.0.0.1
     port: ${options.port}

@@ -28,6 +28,9 @@ function configYaml(
 ): string {
   return `version: 1
 runtime:
+  # The test upstreams listen on loopback, which egress refuses unless allowed.
+  egress:
+    allow_private: [127.0.0.1, '::1', localhost]
   http: { host: 127.0.0.1, port: ${port} }
   data_dir: ${dataDir}
 providers:

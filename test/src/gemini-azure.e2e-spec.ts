@@ -24,6 +24,9 @@ const azureKey = 'azure-e2e-secret-9a8b7c';
 function configYaml(port: number, dataDir: string, geminiUrl: string, azureEndpoint: string) {
   return `version: 1
 runtime:
+  # The test upstreams listen on loopback, which egress refuses unless allowed.
+  egress:
+    allow_private: [127.0.0.1, '::1', localhost]
   http: { host: 127.0.0.1, port: ${port} }
   data_dir: ${dataDir}
 providers:

@@ -3,3 +3,4 @@ export * from './gateway-error';
 export * from './logger';
 export * from './hashing';
 export * from './timing';
+export * from './egress-guard';

@@ -74,6 +74,9 @@ describe('ProviderRouter embeddings', () => {
     configSource = new StaticConfigSource(
       parseConfig(
         `version: 1
+runtime:
+  egress:
+    allow_private: [127.0.0.1]
 providers:
   upstream: { type: openai, base_url: ${mock.baseUrl}, timeout_ms: 5000 }
   unreachable:

@@ -87,6 +87,9 @@ describe('ProviderRouter reliability and cost', () => {
     secondaryMock = await startOpenAiMock();
     const config = parseConfig(
       `version: 1
+runtime:
+  egress:
+    allow_private: [127.0.0.1]
 providers:
   primary:
     type: openai

@@ -127,6 +127,9 @@ describe('ProviderRouter against OpenAI mocks', () => {
     const closedPort = await freePort();
     const config = parseConfig(
       `version: 1
+runtime:
+  egress:
+    allow_private: [127.0.0.1]
 providers:
   primary:
     type: openai

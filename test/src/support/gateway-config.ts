@@ -37,6 +37,9 @@ export function gatewayConfigYaml(options: GatewayConfigOptions): string {
   const kafka = options.kafkaBrokers ? `  kafka:\n    brokers: ${options.kafkaBrokers}\n` : '';
   return `version: 1
 runtime:
+  # The test upstreams listen on loopback, which egress refuses unless allowed.
+  egress:
+    allow_private: [127.0.0.1, '::1', localhost]
   http:
     host: 127.0.0.1
     port: ${options.httpPort}

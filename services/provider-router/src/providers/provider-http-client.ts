@@ -1,4 +1,5 @@
 import { Pool, errors as undiciErrors } from 'undici';
+import { EgressDeniedError, type EgressGuard } from '@aigw/core';
 import { type ProviderCallOptions } from './provider-adapter';
 import { ProviderError, errorClassOfStatus } from './provider-error';
 import { parseRetryAfter } from './retry-after';
@@ -12,6 +13,8 @@ export interface ProviderHttpClientOptions {
   readonly timeoutMs: number;
   /** TCP + TLS connect timeout for the pool (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /** Which internal addresses the provider may be reached at (none by default: SSRF). */
+  readonly egress?: EgressGuard;
 }
 
 /** How a provider's error bodies read, where they differ from OpenAI's. */
@@ -30,6 +33,8 @@ export class ProviderHttpClient {
   /** The base URL's path without a trailing slash, e.g. `/v1`. */
   readonly basePath: string;
   private readonly pool: Pool;
+  /** Set when the base URL is an internal address nobody allowed: every call fails with it. */
+  private readonly refused: EgressDeniedError | undefined;
 
   constructor(
     private readonly options: ProviderHttpClientOptions,
@@ -37,10 +42,21 @@ export class ProviderHttpClient {
   ) {
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/$/, '');
+    const egress = options.egress;
+    try {
+      egress?.checkUrl(url);
+    } catch (error) {
+      if (!(error instanceof EgressDeniedError)) throw error;
+      this.refused = error;
+    }
+    // The pool never follows redirects, so a provider cannot bounce a call to another host.
     this.pool = new Pool(url.origin, {
       connections: 256,
       keepAliveTimeout: 30_000,
-      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+      connect: {
+        timeout: options.connectTimeoutMs ?? 10_000,
+        ...(egress ? { lookup: egress.lookup } : {}),
+      },
     });
   }
 
@@ -51,6 +67,7 @@ export class ProviderHttpClient {
     signal: AbortSignal,
     options: ProviderCallOptions,
   ): Promise<AsyncIterable<Buffer>> {
+    if (this.refused) throw new ProviderError('connection', this.refused.message);
     let response;
     try {
       response = await this.pool.request({
@@ -113,6 +130,7 @@ export class ProviderHttpClient {
     ) {
       return new ProviderError('timeout', 'provider did not answer in time');
     }
+    if (error instanceof EgressDeniedError) return new ProviderError('connection', error.message);
     return new ProviderError('connection', 'could not reach the provider');
   }
 

@@ -1,4 +1,5 @@
 import { type CompiledConfig, type ProviderConfig } from '@aigw/config';
+import { EgressGuard } from '@aigw/core';
 import { AnthropicAdapter } from './anthropic/anthropic.adapter';
 import { AzureOpenAiAdapter } from './azure/azure-openai.adapter';
 import { GeminiAdapter } from './gemini/gemini.adapter';
@@ -6,7 +7,7 @@ import { MockAdapter } from './mock/mock.adapter';
 import { OpenAiAdapter } from './openai/openai.adapter';
 import { type ProviderAdapter } from './provider-adapter';
 
-function createAdapter(config: ProviderConfig): ProviderAdapter {
+function createAdapter(config: ProviderConfig, egress: EgressGuard): ProviderAdapter {
   switch (config.type) {
     case 'mock':
       return new MockAdapter(config.latency_ms);
@@ -16,6 +17,7 @@ function createAdapter(config: ProviderConfig): ProviderAdapter {
         apiKey: config.api_key,
         timeoutMs: config.timeout_ms,
         connectTimeoutMs: config.timeouts?.connect_ms,
+        egress,
       });
     case 'anthropic':
       return new AnthropicAdapter({
@@ -24,6 +26,7 @@ function createAdapter(config: ProviderConfig): ProviderAdapter {
         version: config.anthropic_version,
         timeoutMs: config.timeout_ms,
         connectTimeoutMs: config.timeouts?.connect_ms,
+        egress,
       });
     case 'gemini':
       return new GeminiAdapter({
@@ -32,6 +35,7 @@ function createAdapter(config: ProviderConfig): ProviderAdapter {
         apiVersion: config.api_version,
         timeoutMs: config.timeout_ms,
         connectTimeoutMs: config.timeouts?.connect_ms,
+        egress,
       });
     case 'azure_openai':
       return new AzureOpenAiAdapter({
@@ -41,6 +45,7 @@ function createAdapter(config: ProviderConfig): ProviderAdapter {
         deployments: config.deployments,
         timeoutMs: config.timeout_ms,
         connectTimeoutMs: config.timeouts?.connect_ms,
+        egress,
       });
   }
 }
@@ -53,8 +58,9 @@ export class ProviderRegistry {
   get(config: CompiledConfig, provider: string): ProviderAdapter | undefined {
     if (this.builtFor !== config) {
       const next = new Map<string, ProviderAdapter>();
+      const egress = new EgressGuard(config.raw.runtime.egress.allow_private);
       for (const [name, providerConfig] of config.providers)
-        next.set(name, createAdapter(providerConfig));
+        next.set(name, createAdapter(providerConfig, egress));
       this.adapters = next;
       this.builtFor = config;
     }

@@ -1,3 +1,4 @@
+import { type EgressGuard } from '@aigw/core';
 import {
   AnthropicToOpenAiStream,
   anthropicMessageSchema,
@@ -28,6 +29,8 @@ export interface AnthropicAdapterOptions {
   readonly timeoutMs: number;
   /** TCP + TLS connect timeout for the pool (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /** Internal addresses this provider may be reached at (SSRF guard); unset: no check. */
+  readonly egress?: EgressGuard;
 }
 
 /**

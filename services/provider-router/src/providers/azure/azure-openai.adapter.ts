@@ -1,3 +1,4 @@
+import { type EgressGuard } from '@aigw/core';
 import { type ChatCompletionRequest } from '@aigw/llm-api';
 import { OpenAiAdapter } from '../openai/openai.adapter';
 import {
@@ -18,6 +19,8 @@ export interface AzureOpenAiAdapterOptions {
   readonly deployments: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly connectTimeoutMs?: number;
+  /** Internal addresses this provider may be reached at (SSRF guard); unset: no check. */
+  readonly egress?: EgressGuard;
 }
 
 /**
@@ -64,6 +67,7 @@ export class AzureOpenAiAdapter implements ProviderAdapter {
         baseUrl: `${endpoint}/openai/deployments/${encodeURIComponent(deployment)}`,
         timeoutMs: this.options.timeoutMs,
         connectTimeoutMs: this.options.connectTimeoutMs,
+        egress: this.options.egress,
         authHeaders: this.options.apiKey ? { 'api-key': this.options.apiKey } : {},
         query: `?api-version=${encodeURIComponent(this.options.apiVersion)}`,
       });

@@ -1,3 +1,4 @@
+import { type EgressGuard } from '@aigw/core';
 import {
   type ChatCompletionRequest,
   type EmbeddingRequest,
@@ -39,6 +40,8 @@ export interface GeminiAdapterOptions {
   readonly timeoutMs: number;
   /** TCP + TLS connect timeout for the pool (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /** Internal addresses this provider may be reached at (SSRF guard); unset: no check. */
+  readonly egress?: EgressGuard;
 }
 
 type Method = 'generateContent' | 'streamGenerateContent' | 'batchEmbedContents';

@@ -1,3 +1,4 @@
+import { type EgressGuard } from '@aigw/core';
 import { type ChatCompletionRequest, type EmbeddingRequest } from '@aigw/llm-api';
 import {
   type ProviderAdapter,
@@ -19,6 +20,8 @@ export interface OpenAiAdapterOptions {
   readonly timeoutMs: number;
   /** TCP + TLS connect timeout for the pool (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /** Internal addresses this provider may be reached at (SSRF guard); unset: no check. */
+  readonly egress?: EgressGuard;
   /** Sent instead of `Authorization: Bearer <apiKey>` (Azure's `api-key`). */
   readonly authHeaders?: Readonly<Record<string, string>>;
   /** Appended to every request path, e.g. `?api-version=2024-10-21` (Azure). */
