@@ -37,6 +37,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.e2e-spec.ts'],
+          // Collects every process's output; after the run, scans it and Kafka for secrets.
+          globalSetup: ['test/src/support/secret-scan.global.ts'],
           testTimeout: 120_000,
           hookTimeout: 240_000,
           fileParallelism: false,

@@ -24,6 +24,7 @@ export async function startIngressServer(
   const http = config.raw.runtime.http;
   const app = await createIngressHttpApp(IngressHostModule, {
     bodyLimitBytes: http.body_limit_bytes,
+    requestTimeoutMs: http.request_timeout_ms,
     logger,
   });
   await app.listen({ host: http.host, port: http.port });
@@ -38,7 +39,15 @@ export async function startIngressServer(
     url,
     close: async () => {
       readiness.markDraining();
-      await app.close();
+      // Keep-alive connections go idle as their last response ends; close each one then,
+      // rather than waiting for the client (or the keep-alive timeout) to hang up.
+      const server = app.getHttpServer();
+      const sweeper = setInterval(() => server.closeIdleConnections(), 100);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweeper);
+      }
     },
   };
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
+import { outputLogWriter } from './secret-scan';
 
 export const repoRoot = resolve(__dirname, '../../..');
 
@@ -26,8 +27,10 @@ export function startNodeProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const log = outputLogWriter(name, child.pid);
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-20_000);
+    log(chunk);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -53,8 +56,15 @@ export async function runToEnd(
   const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const log = outputLogWriter(`run-${command.split('/').pop() ?? 'command'}`, child.pid);
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+    log(chunk);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+    log(chunk);
+  });
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stdout, stderr };
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { type Socket } from 'node:net';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,6 +8,8 @@ import { GatewayError, GatewayErrorCode, type Logger } from '@aigw/core';
 import { MalformedJsonBody } from '../pipeline/malformed-json-body';
 import { sendAnthropicError } from './anthropic-error-response';
 import { sendOpenAiError } from './error-response';
+import { sendJsonRpcError } from '../mcp/mcp-http-response';
+import { useRequestTracing } from './http-tracing';
 
 function codeForStatus(status: number): GatewayErrorCode {
   if (status === 404) return GatewayErrorCode.NotFound;
@@ -31,6 +34,8 @@ class OpenAiErrorFilter implements ExceptionFilter {
     // The Anthropic-compatible routes answer in Anthropic's error shape.
     const url = host.switchToHttp().getRequest<FastifyRequest>().url;
     if (url.startsWith('/v1/messages')) void sendAnthropicError(reply, error);
+    // MCP agents read JSON-RPC errors.
+    else if (url.startsWith('/mcp/')) void sendJsonRpcError(reply, error);
     else void sendOpenAiError(reply, error);
   }
 }
@@ -90,8 +95,34 @@ function useLenientJsonParser(adapter: FastifyAdapter, bodyLimit: number): void 
   );
 }
 
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (bad header bytes, header
+ * injection, oversized headers, timeouts) still get an OpenAI error JSON, then the socket closes.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const [status, reason, message] = timedOut
+    ? [408, 'Request Timeout', 'The request was not received in time.']
+    : tooLarge
+      ? [431, 'Request Header Fields Too Large', 'The request headers are too large.']
+      : [400, 'Bad Request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify({
+    error: { message, type: 'invalid_request_error', code: timedOut ? 'timeout' : 'bad_request' },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 export interface IngressHttpOptions {
   readonly bodyLimitBytes: number;
+  readonly requestTimeoutMs: number;
   readonly logger: Logger;
 }
 
@@ -105,9 +136,19 @@ export async function createIngressHttpApp(
     logger: false,
     // Deep nesting is refused by the JSON parser's own limits; keep-alive for agents.
     keepAliveTimeout: 65_000,
+    requestTimeout: options.requestTimeoutMs,
+    // Node applies the headers timeout (60 s by default) unless it is given at creation, and
+    // looks for late requests only every 30 s unless told otherwise.
+    http: {
+      requestTimeout: options.requestTimeoutMs,
+      headersTimeout: options.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, options.requestTimeoutMs),
+    },
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
   });
   useLenientJsonParser(adapter, options.bodyLimitBytes);
+  useRequestTracing(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     logger: ['error', 'warn'],
     bodyParser: false,
