@@ -3,3 +3,4 @@ export * from './model-price';
 export * from './usage-cost';
 export * from './default-price-table';
 export * from './price-table';
+export * from './configured-prices';

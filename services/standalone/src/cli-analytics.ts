@@ -1,3 +1,4 @@
+import { printTable } from './cli-table';
 /** `aigw usage|top|errors|latency|guardrails|mcp|requests|request`: the analytics admin API. */
 
 export const analyticsCommands = [
@@ -93,9 +94,10 @@ export async function analyticsCommand(command: AnalyticsCommand, args: string[]
       process.stdout.write(`${JSON.stringify(body)}\n`);
       return 0;
     }
-    if (body.request) printTable([body.request]);
+    if (body.request) printTable([body.request], 40);
     printTable(
       (body.events ?? []).map(({ occurred_at, type, service }) => ({ occurred_at, type, service })),
+      40,
     );
     if (body.payload) {
       process.stdout.write(`request body:  ${String(body.payload['request_body'])}\n`);
@@ -105,28 +107,6 @@ export async function analyticsCommand(command: AnalyticsCommand, args: string[]
   }
   const rows = body.rows ?? [];
   if (json) for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
-  else printTable(rows);
+  else printTable(rows, 40);
   return 0;
-}
-
-function printTable(rows: Row[]): void {
-  if (rows.length === 0) {
-    process.stdout.write('(no rows)\n');
-    return;
-  }
-  const columns = Object.keys(rows[0]!);
-  const cells = rows.map((row) =>
-    columns.map((column) => {
-      const value = row[column];
-      return typeof value === 'string' ? value : JSON.stringify(value);
-    }),
-  );
-  const widths = columns.map((column, index) =>
-    Math.min(40, Math.max(column.length, ...cells.map((line) => line[index]!.length))),
-  );
-  const line = (values: string[]): string =>
-    values.map((value, index) => value.slice(0, 40).padEnd(widths[index]!)).join('  ');
-  process.stdout.write(`${line(columns)}\n${line(widths.map((width) => '-'.repeat(width)))}\n`);
-  for (const row of cells) process.stdout.write(`${line(row)}\n`);
-  process.stdout.write(`(${rows.length} row${rows.length === 1 ? '' : 's'})\n`);
 }

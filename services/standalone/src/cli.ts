@@ -1,3 +1,4 @@
+import { printTable } from './cli-table';
 import { ConfigError, loadConfigFile } from '@aigw/config';
 import { analyticsCommand, analyticsUsage } from './cli-analytics';
 import { keysCommand, keysUsage } from './cli-keys';
@@ -12,28 +13,6 @@ environment: AIGW_URL (default http://127.0.0.1:8080), AIGW_API_KEY (default: th
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
   return index === -1 ? undefined : args[index + 1];
-}
-
-function printTable(rows: Record<string, unknown>[]): void {
-  if (rows.length === 0) {
-    process.stdout.write('(no rows)\n');
-    return;
-  }
-  const columns = Object.keys(rows[0]!);
-  const cells = rows.map((row) =>
-    columns.map((column) => {
-      const value = row[column];
-      return typeof value === 'string' ? value : JSON.stringify(value);
-    }),
-  );
-  const widths = columns.map((column, index) =>
-    Math.min(60, Math.max(column.length, ...cells.map((line) => line[index]!.length))),
-  );
-  const line = (values: string[]): string =>
-    values.map((value, index) => value.slice(0, 60).padEnd(widths[index]!)).join('  ');
-  process.stdout.write(`${line(columns)}\n${line(widths.map((width) => '-'.repeat(width)))}\n`);
-  for (const row of cells) process.stdout.write(`${line(row)}\n`);
-  process.stdout.write(`(${rows.length} row${rows.length === 1 ? '' : 's'})\n`);
 }
 
 async function sql(args: string[]): Promise<number> {

@@ -1,13 +1,6 @@
 import { type RouteTarget } from '@aigw/contracts';
-import { type CompiledConfig, type PriceConfig } from '@aigw/config';
-import {
-  defaultPriceTable,
-  freePrice,
-  type ModelPrice,
-  parsePriceQuote,
-  type PriceQuote,
-  PriceTable,
-} from '@aigw/pricing';
+import { type CompiledConfig } from '@aigw/config';
+import { ConfiguredPrices } from '@aigw/pricing';
 
 const tokensPerPriceUnit = 1_000_000n;
 
@@ -19,8 +12,7 @@ const tokensPerPriceUnit = 1_000_000n;
  * cost either.
  */
 export class WorstCaseCost {
-  private readonly tables = new WeakMap<CompiledConfig, PriceTable>();
-  private readonly targetPrices = new WeakMap<PriceConfig, ModelPrice>();
+  private readonly prices = new ConfiguredPrices();
 
   nanoUsdOf(
     config: CompiledConfig,
@@ -35,7 +27,7 @@ export class WorstCaseCost {
       const configured = endpoint?.config.targets.find(
         (candidate) => candidate.provider === target.provider && candidate.model === target.model,
       );
-      const price = this.priceOf(config, target.provider, target.model, configured?.price);
+      const price = this.prices.priceOf(config, target.provider, target.model, configured?.price);
       if (!price) continue;
       const scaled = BigInt(promptTokens) * price.input + BigInt(outputTokens) * price.output;
       const nano = (scaled + tokensPerPriceUnit - 1n) / tokensPerPriceUnit;
@@ -43,39 +35,4 @@ export class WorstCaseCost {
     }
     return Number(worst);
   }
-
-  private priceOf(
-    config: CompiledConfig,
-    provider: string,
-    model: string,
-    targetPrice: PriceConfig | undefined,
-  ): ModelPrice | undefined {
-    if (targetPrice) {
-      let parsed = this.targetPrices.get(targetPrice);
-      if (!parsed) {
-        parsed = parsePriceQuote(quoteOf(targetPrice));
-        this.targetPrices.set(targetPrice, parsed);
-      }
-      return parsed;
-    }
-    const listed = this.tableFor(config).priceOf(model);
-    if (listed) return listed;
-    return config.providers.get(provider)?.type === 'mock' ? freePrice : undefined;
-  }
-
-  private tableFor(config: CompiledConfig): PriceTable {
-    let table = this.tables.get(config);
-    if (!table) {
-      const overrides = Object.fromEntries(
-        Object.entries(config.raw.pricing.models).map(([model, price]) => [model, quoteOf(price)]),
-      );
-      table = new PriceTable(defaultPriceTable, overrides);
-      this.tables.set(config, table);
-    }
-    return table;
-  }
-}
-
-function quoteOf(price: PriceConfig): PriceQuote {
-  return { input: price.input, output: price.output, cachedInput: price.cached_input };
 }
