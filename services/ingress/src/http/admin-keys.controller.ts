@@ -3,6 +3,7 @@ import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type ApiKeyInfo, type Principal, PrincipalKind } from '@aigw/contracts';
 import { GatewayError, GatewayErrorCode } from '@aigw/core';
+import { header } from './http-call';
 import { authenticateHttpRequest, requireRole } from '../pipeline/credentials';
 import { type IngressClients } from '../pipeline/ingress-clients';
 import { INGRESS_CLIENTS } from '../ingress.tokens';
@@ -138,11 +139,6 @@ export class AdminKeysController {
       await sendOpenAiError(reply, error);
     }
   }
-}
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** A key as the admin API shows it (snake_case, like the rest of the HTTP API). */

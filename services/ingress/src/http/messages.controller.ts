@@ -8,23 +8,13 @@ import {
 } from '@aigw/llm-api';
 import { readAnthropicMessagesBody } from '../pipeline/anthropic-messages-body';
 import { ChatPipeline, type ChatResult } from '../pipeline/chat-pipeline';
-import {
-  authenticateHttpRequest,
-  type PresentedCredential,
-  presentedCredential,
-} from '../pipeline/credentials';
+import { authenticateHttpRequest } from '../pipeline/credentials';
 import { type IngressClients } from '../pipeline/ingress-clients';
 import { INGRESS_CLIENTS } from '../ingress.tokens';
 import { sendAnthropicError } from './anthropic-error-response';
 import { anthropicFramesOf } from './anthropic-sse-frames';
-import { requestIdentity } from './request-identity';
+import { httpCallOf } from './http-call';
 import { pipeSseFrames } from './sse-response';
-import { setRateLimitHeaders } from './rate-limit-headers';
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * POST /v1/messages, Anthropic wire format (JSON or SSE), for Claude Code and the Anthropic
@@ -40,26 +30,12 @@ export class MessagesController {
 
   @Post('/v1/messages')
   async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const identity = requestIdentity(header(request, 'traceparent'));
-    reply.header('x-request-id', identity.requestId);
-    const aborted = new AbortController();
-    request.raw.once('close', () => {
-      if (!reply.raw.writableFinished) aborted.abort();
-    });
+    const call = httpCallOf(request, reply);
     const result = await this.pipeline.handle({
-      ...identity,
-      ...credentialOf(request),
-      tagsHeader: header(request, 'x-aigw-tags'),
-      body: request.body,
-      bodyBytes: Number(header(request, 'content-length') ?? 0),
-      userAgent: header(request, 'user-agent') ?? '',
-      method: request.method,
-      path: request.url,
-      signal: aborted.signal,
-      onRateLimit: (limits) => setRateLimitHeaders(reply, limits),
+      ...call,
       readBody: readAnthropicMessagesBody,
     });
-    await send(reply, result, identity.requestId, modelOf(request.body));
+    await send(reply, result, call.requestId, modelOf(request.body));
   }
 
   /** An estimate (about four characters per token) for any caller with a valid key. */
@@ -89,10 +65,6 @@ export class MessagesController {
 }
 
 /** The gateway key from `x-api-key` (what the Anthropic API uses) or `Authorization: Bearer`. */
-function credentialOf(request: FastifyRequest): PresentedCredential {
-  return presentedCredential(header(request, 'authorization'), header(request, 'x-api-key'));
-}
-
 async function send(
   reply: FastifyReply,
   result: ChatResult,

@@ -10,20 +10,14 @@ import {
   responsesSettingsOf,
 } from '@aigw/llm-api';
 import { ChatPipeline } from '../pipeline/chat-pipeline';
-import { presentedCredential } from '../pipeline/credentials';
 import { readResponsesBody, type ResponsesBody } from '../responses/responses-body';
 import { ResponsesConversation } from '../responses/responses-conversation';
 import { responsesFramesOf } from '../responses/responses-frames';
 import { RESPONSE_CONVERSATIONS } from '../responses/responses.tokens';
 import { type ResponseConversationStore } from '../responses/response-conversation-store';
 import { sendOpenAiError } from './error-response';
-import { requestIdentity } from './request-identity';
+import { httpCallOf } from './http-call';
 import { pipeSseFrames } from './sse-response';
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * POST /v1/responses, the OpenAI Responses API (JSON or SSE), for Codex and the OpenAI SDK.
@@ -39,25 +33,12 @@ export class ResponsesController {
 
   @Post('/v1/responses')
   async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const identity = requestIdentity(header(request, 'traceparent'));
-    reply.header('x-request-id', identity.requestId);
-    const aborted = new AbortController();
-    request.raw.once('close', () => {
-      if (!reply.raw.writableFinished) aborted.abort();
-    });
+    const call = httpCallOf(request, reply);
     let body: ResponsesBody | undefined;
     let conversation: ResponsesConversation | undefined;
     const result = await this.pipeline.handle({
-      ...identity,
+      ...call,
       operation: 'responses',
-      ...presentedCredential(header(request, 'authorization'), header(request, 'x-api-key')),
-      tagsHeader: header(request, 'x-aigw-tags'),
-      body: request.body,
-      bodyBytes: Number(header(request, 'content-length') ?? 0),
-      userAgent: header(request, 'user-agent') ?? '',
-      method: request.method,
-      path: request.url,
-      signal: aborted.signal,
       readBody: (raw) => {
         body = readResponsesBody(raw);
         conversation = new ResponsesConversation(this.store, body);
@@ -78,7 +59,7 @@ export class ResponsesController {
       return;
     }
     const ids: ResponsesIds = {
-      responseId: `resp_${identity.requestId.replace(/-/g, '')}`,
+      responseId: `resp_${call.requestId.replace(/-/g, '')}`,
       createdAt: Math.floor(Date.now() / 1000),
     };
     const settings = responsesSettingsOf(body.request);
@@ -89,7 +70,7 @@ export class ResponsesController {
       const frames = responsesFramesOf(result.frames, translator, () =>
         turns.save(ids.responseId, translator.items),
       );
-      await pipeSseFrames(reply, frames, identity.requestId);
+      await pipeSseFrames(reply, frames, call.requestId);
       return;
     }
     const completion = chatCompletionSchema.safeParse(parseJson(result.body));

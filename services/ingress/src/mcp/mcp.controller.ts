@@ -2,17 +2,13 @@ import { Controller, Delete, Get, Inject, Param, Post, Put, Req, Res } from '@ne
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { GatewayError, GatewayErrorCode } from '@aigw/core';
+import { header } from '../http/http-call';
 import { sendOpenAiError } from '../http/error-response';
 import { requestIdentity } from '../http/request-identity';
 import { McpProxy } from './mcp-proxy';
 import { pipeSse, sendJsonRpcError } from './mcp-http-response';
 
 const credentialBody = z.strictObject({ credential: z.string().min(1).max(16_384) });
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * The governed MCP endpoint, Streamable HTTP: POST carries one JSON-RPC message; the answer is
