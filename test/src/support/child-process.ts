@@ -56,10 +56,11 @@ export async function runToEnd(
   const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
+  // stdout is what the command shows its user (`aigw keys create` prints the new key there,
+  // once, by design); its logs and errors go to stderr, which the secret scan reads.
   const log = outputLogWriter(`run-${command.split('/').pop() ?? 'command'}`, child.pid);
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString('utf8');
-    log(chunk);
   });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
