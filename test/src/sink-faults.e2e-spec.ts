@@ -1,61 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { PrincipalKind, AnalyticsServiceDefinition, type Envelope } from '@aigw/contracts';
 import { createEnvelope, encodeEnvelope, ensureTopics, topicsFor } from '@aigw/events';
 import { freePort } from '@aigw/testing';
 import { createServiceChannel, createServiceClient } from '@aigw/transport';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  repoRoot,
-  type RunningProcess,
-  startNodeProcess,
-} from './support/child-process';
-
-const run = promisify(execFile);
-
-/**
- * A Kafka broker of this test only (own ports, own data dir), started with the recipe of
- * deploy/local/start-kafka.sh, so it can be stopped and restarted without touching the shared one.
- */
-class PrivateKafka {
-  constructor(
-    private readonly env: Record<string, string>,
-    readonly brokers: string,
-  ) {}
-
-  static async start(dir: string): Promise<PrivateKafka> {
-    const port = await freePort();
-    const env = {
-      AIGW_LOCAL_DIR: dir,
-      KAFKA_PORT: String(port),
-      KAFKA_CONTROLLER_PORT: String(await freePort()),
-      KAFKA_HEAP_OPTS: '-Xms128m -Xmx384m',
-    };
-    const kafka = new PrivateKafka(env, `127.0.0.1:${port}`);
-    await kafka.up();
-    return kafka;
-  }
-
-  async up(): Promise<void> {
-    await run('bash', ['deploy/local/start-kafka.sh'], {
-      cwd: repoRoot,
-      env: { ...process.env, ...this.env },
-    });
-  }
-
-  /** Stops this broker only (pid file under its own AIGW_LOCAL_DIR). */
-  async down(kill = false): Promise<void> {
-    await run('bash', ['deploy/local/stop-kafka.sh', ...(kill ? ['--kill'] : [])], {
-      cwd: repoRoot,
-      env: { ...process.env, ...this.env },
-    });
-  }
-}
+import { eventually, type RunningProcess, startNodeProcess } from './support/child-process';
+import { PrivateKafka } from './support/private-kafka';
 
 /** The three lifecycle events of one finished request, as the services emit them. */
 function requestEvents(requestId: string, index: number): Envelope[] {
