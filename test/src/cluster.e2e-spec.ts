@@ -294,6 +294,12 @@ describe('cluster mode (one process per service, gRPC, real Kafka, ClickHouse vi
       Promise.resolve(otlp.metrics.get('aigw-ingress')?.has('aigw.requests') ? true : undefined),
     );
     expect(otlp.metrics.get('aigw-policy')?.has('aigw.policy.decisions')).toBe(true);
+    expect(otlp.metrics.get('aigw-ingress')?.has('aigw.events.spooled')).toBe(true);
+    await eventually('the consumer lag gauge from the sink', () =>
+      Promise.resolve(
+        otlp.metrics.get('aigw-analytics-sink')?.has('aigw.sink.consumer_lag') ? true : undefined,
+      ),
+    );
   }, 120_000);
 
   it('serves the gRPC health protocol on every gRPC service and /healthz, /readyz on ingress', async () => {

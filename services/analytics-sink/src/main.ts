@@ -8,6 +8,7 @@ import {
   createKafkaDeadLetterWriter,
   createKafkaEventSubscriber,
   ensureTopics,
+  observeGauge,
   Topics,
 } from '@aigw/events';
 import {
@@ -105,6 +106,10 @@ async function main(): Promise<void> {
     logger: runtime.logger,
   });
   const lagTimer = watchConsumerLag(lag, worker, runtime.logger);
+  // The same figures for OpenTelemetry (exported when OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  observeGauge('aigw.sink.consumer_lag', 'Records not yet committed by the sink group', () =>
+    worker.metrics.totalLag(),
+  );
   const metricsPort = Number(process.env['AIGW_SINK_METRICS_PORT'] ?? '');
   const metricsServer =
     Number.isInteger(metricsPort) && metricsPort > 0
