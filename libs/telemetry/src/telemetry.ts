@@ -6,7 +6,6 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import {
-  AlwaysOffSampler,
   BatchSpanProcessor,
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
@@ -43,17 +42,24 @@ export function otlpEndpoints(
 let active: Telemetry | undefined;
 
 /**
- * Sets up OpenTelemetry for this process, once: W3C trace context on every hop, spans and
- * metrics exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+ * Sets up OpenTelemetry for this process, once, when OTEL_EXPORTER_OTLP_ENDPOINT is set: W3C
+ * trace context on every hop (HTTP, gRPC metadata, Kafka headers), spans and metrics exported
+ * over OTLP/HTTP, trace ids in log lines.
  *
- * Without an endpoint the trace context still flows (ids are created and propagated, so logs,
- * events and downstream services share one trace id) but spans are not recorded, which costs
- * next to nothing on the hot path.
+ * Without an endpoint (or with OTEL_SDK_DISABLED=true) nothing is registered and tracing costs
+ * nothing on the hot path; every event still carries its request's trace id (from the caller's
+ * `traceparent` or a fresh one).
  */
 export function initTelemetry(options: TelemetryOptions): Telemetry {
   if (active) return active;
   const env = options.env ?? process.env;
   const endpoints = otlpEndpoints(env);
+  if (!endpoints) {
+    // Nothing registered: no spans, no context propagation, no async-context bookkeeping (it
+    // costs ~0.3 ms of CPU per request). Events still carry the request's trace id.
+    active = { exporting: false, shutdown: () => Promise.resolve() };
+    return active;
+  }
   const resource = resourceFromAttributes({
     'service.name': options.service,
     'service.instance.id': options.instance,
@@ -62,40 +68,33 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
   const ratio = Number(env['OTEL_TRACES_SAMPLER_ARG'] ?? '1');
   const tracerProvider = new NodeTracerProvider({
     resource,
-    sampler: endpoints
-      ? new ParentBasedSampler({
-          root: new TraceIdRatioBasedSampler(Number.isFinite(ratio) ? ratio : 1),
-        })
-      : new AlwaysOffSampler(),
-    spanProcessors: endpoints
-      ? [
-          new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoints.traces }), {
-            scheduledDelayMillis: Number(env['OTEL_BSP_SCHEDULE_DELAY'] ?? '1000'),
-          }),
-        ]
-      : [],
+    sampler: new ParentBasedSampler({
+      root: new TraceIdRatioBasedSampler(Number.isFinite(ratio) ? ratio : 1),
+    }),
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoints.traces }), {
+        scheduledDelayMillis: Number(env['OTEL_BSP_SCHEDULE_DELAY'] ?? '1000'),
+      }),
+    ],
   });
   tracerProvider.register({
     contextManager: new AsyncLocalStorageContextManager(),
     propagator: new W3CTraceContextPropagator(),
   });
-  let meterProvider: MeterProvider | undefined;
-  if (endpoints) {
-    meterProvider = new MeterProvider({
-      resource,
-      readers: [
-        new PeriodicExportingMetricReader({
-          exporter: new OTLPMetricExporter({ url: endpoints.metrics }),
-          exportIntervalMillis: Number(env['OTEL_METRIC_EXPORT_INTERVAL'] ?? '10000'),
-        }),
-      ],
-    });
-    metrics.setGlobalMeterProvider(meterProvider);
-  }
+  const meterProvider = new MeterProvider({
+    resource,
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: endpoints.metrics }),
+        exportIntervalMillis: Number(env['OTEL_METRIC_EXPORT_INTERVAL'] ?? '10000'),
+      }),
+    ],
+  });
+  metrics.setGlobalMeterProvider(meterProvider);
   active = {
-    exporting: endpoints !== undefined,
+    exporting: true,
     async shutdown() {
-      await Promise.allSettled([tracerProvider.shutdown(), meterProvider?.shutdown()]);
+      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
     },
   };
   return active;
