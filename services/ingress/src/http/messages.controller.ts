@@ -6,6 +6,7 @@ import {
   estimateAnthropicInputTokens,
   openAiToAnthropicMessage,
 } from '@aigw/llm-api';
+import { parseJson } from './chat-frame-reading';
 import { readAnthropicMessagesBody } from '../pipeline/anthropic-messages-body';
 import { ChatPipeline, type ChatResult } from '../pipeline/chat-pipeline';
 import { authenticateHttpRequest } from '../pipeline/credentials';
@@ -105,12 +106,4 @@ function modelOf(body: unknown): string {
     typeof (body as { model?: unknown }).model === 'string'
     ? (body as { model: string }).model
     : '';
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -9,6 +9,7 @@ import {
   type ResponsesIds,
   responsesSettingsOf,
 } from '@aigw/llm-api';
+import { parseJson } from './chat-frame-reading';
 import { ChatPipeline } from '../pipeline/chat-pipeline';
 import { readResponsesBody, type ResponsesBody } from '../responses/responses-body';
 import { ResponsesConversation } from '../responses/responses-conversation';
@@ -84,13 +85,5 @@ export class ResponsesController {
     const response = chatToResponsesResponse(completion.data, settings, ids, toolNames);
     turns.save(ids.responseId, response.output);
     await reply.code(result.status).type('application/json').send(response);
-  }
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
   }
 }

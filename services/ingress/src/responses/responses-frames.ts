@@ -1,3 +1,4 @@
+import { dataOf, errorOf, parseJson } from '../http/chat-frame-reading';
 import {
   type ChatToResponsesStream,
   chatCompletionChunkSchema,
@@ -43,35 +44,4 @@ export async function* responsesFramesOf(
 
 function join(events: readonly ResponsesStreamEvent[]): string {
   return events.map(responsesSseFrame).join('');
-}
-
-/** The `data:` payloads of one or more SSE events in a frame. */
-function dataOf(frame: string): string[] {
-  const payloads: string[] = [];
-  for (const event of frame.split(/\r?\n\r?\n/)) {
-    const lines = event
-      .split(/\r?\n/)
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5));
-    if (lines.length > 0) payloads.push(lines.join('\n'));
-  }
-  return payloads;
-}
-
-function parseJson(data: string): unknown {
-  try {
-    return JSON.parse(data) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function errorOf(json: unknown): { code: string; message: string } | undefined {
-  if (json === null || typeof json !== 'object' || !('error' in json)) return undefined;
-  const error = json.error as { code?: unknown; message?: unknown } | null;
-  if (!error || typeof error !== 'object') return undefined;
-  return {
-    code: typeof error.code === 'string' ? error.code : '',
-    message: typeof error.message === 'string' ? error.message : 'the stream failed',
-  };
 }
