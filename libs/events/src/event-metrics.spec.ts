@@ -39,7 +39,7 @@ describe('metrics derived from events', () => {
           toolCalls: [],
           toolResults: [],
         },
-      } as never),
+      }),
     );
     recordEventMetrics(
       createEnvelope('provider-router', context, {

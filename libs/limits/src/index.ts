@@ -4,3 +4,4 @@ export * from './budget-period';
 export * from './in-memory-limiter';
 export * from './redis-limiter';
 export * from './reservation-token';
+export * from './limiter-for';

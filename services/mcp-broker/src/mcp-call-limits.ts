@@ -2,16 +2,16 @@ import { type Principal } from '@aigw/contracts';
 import { type CompiledConfig } from '@aigw/config';
 import { type Logger, uuidv7 } from '@aigw/core';
 import {
-  InMemoryLimiter,
   type LimitCheck,
   type Limiter,
+  limiterFor,
+  type LimitStoreChoice,
   LimitStoreUnavailableError,
-  RedisLimiter,
 } from '@aigw/limits';
 import { type McpConnection } from './connection-directory';
 
 /** Where a broker process keeps its call counters. */
-export type McpLimitStoreChoice = 'memory' | 'config';
+export type McpLimitStoreChoice = LimitStoreChoice;
 
 /**
  * The limiter for this broker: Redis when asked to follow the config and `runtime.redis` is set
@@ -22,17 +22,9 @@ export function createMcpLimiter(
   config: CompiledConfig,
   logger: Logger,
 ): Limiter {
-  const redis = config.raw.runtime.redis;
-  if (choice === 'memory' || !redis) return new InMemoryLimiter();
-  const limiter = new RedisLimiter({
-    url: redis.url,
-    keyPrefix: `${redis.key_prefix}limits:`,
-    commandTimeoutMs: redis.command_timeout_ms,
-  });
-  void limiter.connect().then((connected) => {
-    if (!connected) logger.warn('Redis is not reachable yet; MCP rate limits are not enforced');
-  });
-  return limiter;
+  return limiterFor(choice, config.raw.runtime.redis, () =>
+    logger.warn('Redis is not reachable yet; MCP rate limits are not enforced'),
+  );
 }
 
 /**

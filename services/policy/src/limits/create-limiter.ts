@@ -1,9 +1,8 @@
 import { type CompiledConfig } from '@aigw/config';
 import { type Logger } from '@aigw/core';
-import { InMemoryLimiter, type Limiter, RedisLimiter } from '@aigw/limits';
+import { type Limiter, limiterFor, type LimitStoreChoice } from '@aigw/limits';
 
-/** Where a policy process keeps its limit counters. */
-export type LimitStoreChoice = 'memory' | 'config';
+export { type LimitStoreChoice } from '@aigw/limits';
 
 /**
  * The limiter for this process: Redis when asked to follow the config and `runtime.redis` is
@@ -15,19 +14,10 @@ export function createLimiter(
   logger: Logger,
 ): Limiter {
   const redis = config.raw.runtime.redis;
-  if (choice === 'memory' || !redis) {
-    if (choice === 'config') {
-      logger.warn('runtime.redis is not set: rate limits and budgets are per policy replica');
-    }
-    return new InMemoryLimiter();
+  if (choice === 'config' && !redis) {
+    logger.warn('runtime.redis is not set: rate limits and budgets are per policy replica');
   }
-  const limiter = new RedisLimiter({
-    url: redis.url,
-    keyPrefix: `${redis.key_prefix}limits:`,
-    commandTimeoutMs: redis.command_timeout_ms,
-  });
-  void limiter.connect().then((connected) => {
-    if (!connected) logger.warn('Redis is not reachable yet; endpoints apply their fail_mode');
-  });
-  return limiter;
+  return limiterFor(choice, redis, () =>
+    logger.warn('Redis is not reachable yet; endpoints apply their fail_mode'),
+  );
 }
