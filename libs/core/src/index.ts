@@ -4,3 +4,4 @@ export * from './logger';
 export * from './hashing';
 export * from './timing';
 export * from './egress-guard';
+export * from './tracing-active';

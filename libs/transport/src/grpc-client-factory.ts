@@ -1,5 +1,12 @@
 import { ChannelCredentials } from '@grpc/grpc-js';
-import { type Channel, type Client, createChannel, createClientFactory } from 'nice-grpc';
+import {
+  type Channel,
+  type Client,
+  type ClientFactory,
+  createChannel,
+  createClientFactory,
+} from 'nice-grpc';
+import { tracingActive } from '@aigw/core';
 import { type CompatServiceDefinition } from 'nice-grpc/lib/service-definitions';
 import { grpcKeepaliveOptions } from './grpc-server-host';
 import { grpcTarget } from './grpc-target';
@@ -32,12 +39,16 @@ export function createServiceChannel(address: string): Channel {
   });
 }
 
-const clientFactory = createClientFactory().use(tracingClientMiddleware);
+// Decided on first use, after the process started its telemetry (or did not).
+let clientFactory: ClientFactory | undefined;
 
 /** A typed client for a generated service definition over a channel; calls carry the trace. */
 export function createServiceClient<Definition extends CompatServiceDefinition>(
   definition: Definition,
   channel: Channel,
 ): Client<Definition> {
+  clientFactory ??= tracingActive()
+    ? createClientFactory().use(tracingClientMiddleware)
+    : createClientFactory();
   return clientFactory.create(definition, channel);
 }

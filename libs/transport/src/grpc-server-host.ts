@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'nice-grpc';
 import { type CompatServiceDefinition } from 'nice-grpc/lib/service-definitions';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
-import { type Logger } from '@aigw/core';
+import { type Logger, tracingActive } from '@aigw/core';
 import { errorLoggingMiddleware } from './grpc-error-middleware';
 import { tracingServerMiddleware } from './grpc-tracing';
 
@@ -26,9 +26,11 @@ export class GrpcServerHost {
   private boundPort = 0;
 
   constructor(private readonly logger: Logger) {
-    this.server = createServer(grpcKeepaliveOptions)
-      .use(tracingServerMiddleware)
-      .use(errorLoggingMiddleware(logger));
+    const server = createServer(grpcKeepaliveOptions);
+    // Without telemetry the server carries no tracing step at all.
+    this.server = (tracingActive() ? server.use(tracingServerMiddleware) : server).use(
+      errorLoggingMiddleware(logger),
+    );
     this.server.add(HealthDefinition, HealthServiceImpl(this.health));
     this.health.setStatus('unhealthy');
   }

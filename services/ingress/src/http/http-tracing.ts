@@ -8,6 +8,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { tracingActive } from '@aigw/core';
 
 const tracer = trace.getTracer('aigw.ingress');
 
@@ -24,6 +25,8 @@ const traced = new WeakMap<FastifyRequest, TracedRequest>();
  * the request all carry its trace.
  */
 export function useRequestTracing(fastify: FastifyInstance): void {
+  // Without telemetry there is nothing to trace: no hooks on the hot path.
+  if (!tracingActive()) return;
   fastify.addHook('onRequest', (request, _reply, done) => {
     const parent = propagation.extract(context.active(), request.headers);
     const route = request.routeOptions.url ?? 'unmatched';
