@@ -126,6 +126,7 @@ describe('Kafka broker stopped during load (cluster mode)', () => {
     const total = requestIds.length;
     expect(new Set(requestIds).size).toBe(80);
     const ids = requestIds.map((id) => `'${id}'`).join(',');
+    let last: unknown;
     const counts = await eventually(
       'every request with all its events in ClickHouse',
       async () => {
@@ -139,11 +140,15 @@ describe('Kafka broker stopped during load (cluster mode)', () => {
                 WHERE request_id IN (${ids}) GROUP BY request_id HAVING n != ${eventsPerRequest}))
                AS short`,
         );
+        last = { ...row, spooled: spooledBytes(dataDir()) };
         return row && Number(row.events) >= total * eventsPerRequest ? row : undefined;
       },
       180_000,
       1000,
-    );
+    ).catch((error: unknown) => {
+      const logs = processes.map((p) => `--- ${p.name}\n${p.output().slice(-3000)}`).join('\n');
+      throw new Error(`${String(error)}; last seen ${JSON.stringify(last)}\n${logs}`);
+    });
     expect(Number(counts.requests)).toBe(total);
     expect(Number(counts.events)).toBe(total * eventsPerRequest);
     expect(Number(counts.short)).toBe(0);

@@ -72,6 +72,17 @@ export class KafkaEventSubscriber implements EventSubscriber {
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       allowAutoTopicCreation: false,
+      // kafkajs stops a consumer for good after an error it deems fatal (e.g. no group
+      // coordinator while the broker restarts). A sink must outlive any broker outage: restart
+      // (kafkajs backs off) until stop() is called.
+      retry: {
+        restartOnFailure: (error) => {
+          this.logger.warn('Kafka consumer failed; restarting it', {
+            error: errorMessage(error),
+          });
+          return Promise.resolve(true);
+        },
+      },
     });
     this.consumer = consumer;
     try {
