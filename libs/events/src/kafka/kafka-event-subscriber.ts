@@ -48,6 +48,7 @@ export class KafkaEventSubscriber implements EventSubscriber {
   private readonly stopping = new WakeSignal();
   private readonly failures = new Map<string, number>();
   private consumer: Consumer | undefined;
+  private stopped = false;
 
   constructor(private readonly options: KafkaEventSubscriberOptions) {
     this.logger =
@@ -67,24 +68,39 @@ export class KafkaEventSubscriber implements EventSubscriber {
         groupId: this.options.groupId,
       });
     }
+    this.stopped = false;
+    await this.startConsumer(handler);
+  }
+
+  /** Stops after the batch in hand (its handler finishes; a failed one is not retried now). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stopping.notify();
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.disconnect();
+  }
+
+  private async startConsumer(
+    handler: (records: readonly ConsumedRecord[]) => Promise<void>,
+  ): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       allowAutoTopicCreation: false,
-      // kafkajs stops a consumer for good after an error it deems fatal (e.g. no group
-      // coordinator while the broker restarts). A sink must outlive any broker outage: restart
-      // (kafkajs backs off) until stop() is called.
-      retry: {
-        restartOnFailure: (error) => {
-          this.logger.warn('Kafka consumer failed; restarting it', {
-            error: errorMessage(error),
-          });
-          return Promise.resolve(true);
-        },
-      },
     });
     this.consumer = consumer;
+    // kafkajs restarts a crashed consumer itself only after errors it deems retriable; after any
+    // other (e.g. no group coordinator while the broker restarts) it stops for good. A sink must
+    // outlive any broker outage, so such a consumer is replaced by a new one until stop().
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopped || this.consumer !== consumer) return;
+      this.logger.warn('Kafka consumer stopped after an error; starting a new one', {
+        error: errorMessage(payload.error),
+      });
+      void this.replace(consumer, handler);
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({
@@ -98,18 +114,32 @@ export class KafkaEventSubscriber implements EventSubscriber {
         eachBatch: (payload) => this.deliver(consumer, payload, handler),
       });
     } catch (error) {
-      this.consumer = undefined;
+      if (this.consumer === consumer) this.consumer = undefined;
       await consumer.disconnect().catch(() => undefined);
       throw error;
     }
   }
 
-  /** Stops after the batch in hand (its handler finishes; a failed one is not retried now). */
-  async stop(): Promise<void> {
-    this.stopping.notify();
-    const consumer = this.consumer;
-    this.consumer = undefined;
-    await consumer?.disconnect();
+  /** Starts a new consumer in place of a crashed one, backing off while the broker is away. */
+  private async replace(
+    crashed: Consumer,
+    handler: (records: readonly ConsumedRecord[]) => Promise<void>,
+  ): Promise<void> {
+    await crashed.disconnect().catch(() => undefined);
+    for (let attempt = 1; !this.stopped; attempt++) {
+      await this.stopping.wait(this.delayFor(attempt));
+      if (this.stopped) return;
+      try {
+        await this.startConsumer(handler);
+        this.logger.info('Kafka consumer restarted', { attempt });
+        return;
+      } catch (error) {
+        this.logger.warn('Kafka consumer could not restart yet', {
+          attempt,
+          error: errorMessage(error),
+        });
+      }
+    }
   }
 
   private async deliver(
