@@ -58,7 +58,7 @@ describe('coding agents through the gateway (real CLIs)', () => {
         endpoint,
         provider,
         model,
-        operation: 'chat.completions',
+        operation: 'messages',
         status: 200,
       });
       expect(row.tags).toMatchObject({ run: runTag, team: 'agents' });

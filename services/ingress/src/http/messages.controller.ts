@@ -34,6 +34,7 @@ export class MessagesController {
     const call = httpCallOf(request, reply);
     const result = await this.pipeline.handle({
       ...call,
+      operation: 'messages',
       readBody: readAnthropicMessagesBody,
     });
     await send(reply, result, call.requestId, modelOf(request.body));

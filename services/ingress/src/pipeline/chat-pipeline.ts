@@ -184,6 +184,7 @@ function validateRequest(body: unknown): ChatCompletionRequest {
 function readGovernedBody(state: CallState): GovernedBody {
   switch (state.operation) {
     case 'chat.completions':
+    case 'messages':
     case 'responses':
       return chatBody((state.call.readBody ?? validateRequest)(state.call.body));
     case 'embeddings':

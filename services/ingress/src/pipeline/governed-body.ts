@@ -14,7 +14,7 @@ import { groundingMessageParts, takeSuppliedContext } from './grounding-parts';
 import { MalformedJsonBody } from './malformed-json-body';
 
 /** The API operations the governed pipeline serves; each endpoint kind serves one of them. */
-export type PipelineOperation = 'chat.completions' | 'embeddings' | 'responses';
+export type PipelineOperation = 'chat.completions' | 'messages' | 'embeddings' | 'responses';
 
 /** A validated request body as the pipeline guards and routes it, whatever its operation. */
 export interface GovernedBody {
