@@ -4,16 +4,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitForHttp } from '@aigw/testing';
+import { freePort, type OpenAiMock, startOpenAiMock, waitForHttp } from '@aigw/testing';
 import { eventually, type RunningProcess, startNodeProcess } from './support/child-process';
+import { upstreamKey } from './support/gateway-config';
 import { testKeys, sha256 } from './support/gateway-keys';
 import { assertKafkaReachable, kafkaBrokers, readTopicUntil } from './support/kafka-reader';
 
 const redisUrl = process.env['AIGW_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const redisPrefix = `aigw-e2e-keys-${Date.now().toString(36)}:`;
 
-/** A cluster config whose ingress talks to one policy replica; keys shared through Redis. */
-function configYaml(httpPort: number, policyPort: number, dataDir: string): string {
+/**
+ * A cluster config whose ingress talks to one policy replica; keys and Responses API
+ * conversations shared through Redis.
+ */
+function configYaml(
+  httpPort: number,
+  policyPort: number,
+  routerPort: number,
+  dataDir: string,
+  upstreamUrl: string,
+): string {
   return `version: 1
 runtime:
   # The test upstreams listen on loopback, which egress refuses unless allowed.
@@ -25,11 +35,16 @@ runtime:
   redis: { url: ${redisUrl}, key_prefix: "${redisPrefix}" }
   services:
     policy: 127.0.0.1:${policyPort}
+    provider_router: 127.0.0.1:${routerPort}
 providers:
   mock: { type: mock }
+  upstream: { type: openai, base_url: "${upstreamUrl}", api_key: "\${E2E_UPSTREAM_KEY}" }
 endpoints:
   chat:
     targets: [{ provider: mock, model: mock-1 }]
+    allow: { groups: [eng] }
+  codex:
+    targets: [{ provider: upstream, model: gpt-4o-mini }]
     allow: { groups: [eng] }
 # Members of eng come only from created keys, so the group is declared on its own.
 groups:
@@ -41,8 +56,9 @@ keys:
 `;
 }
 
-describe('key revocation across policy replicas (cluster mode, real Redis and Kafka)', () => {
+describe('state shared by replicas through Redis (cluster mode, real Redis and Kafka)', () => {
   let dir: string;
+  let upstream: OpenAiMock;
   const processes: RunningProcess[] = [];
   const urls: string[] = [];
   const output = (): string => processes.map((p) => `--- ${p.name}\n${p.output()}`).join('\n');
@@ -55,13 +71,31 @@ describe('key revocation across policy replicas (cluster mode, real Redis and Ka
     const redis = new Redis(redisUrl);
     await redis.ping().finally(() => redis.disconnect());
     dir = mkdtempSync(join(tmpdir(), 'aigw-keys-cluster-'));
+    upstream = await startOpenAiMock({ apiKey: upstreamKey });
     for (const replica of ['a', 'b']) {
       const httpPort = await freePort();
       const policyPort = await freePort();
+      const routerPort = await freePort();
       const configPath = join(dir, `aigw-${replica}.yaml`);
-      writeFileSync(configPath, configYaml(httpPort, policyPort, join(dir, `data-${replica}`)));
-      const env = { AIGW_CONFIG: configPath, AIGW_INSTANCE_ID: `keys-e2e-${replica}` };
+      writeFileSync(
+        configPath,
+        configYaml(
+          httpPort,
+          policyPort,
+          routerPort,
+          join(dir, `data-${replica}`),
+          upstream.baseUrl,
+        ),
+      );
+      const env = {
+        AIGW_CONFIG: configPath,
+        AIGW_INSTANCE_ID: `keys-e2e-${replica}`,
+        E2E_UPSTREAM_KEY: upstreamKey,
+      };
       processes.push(startNodeProcess(`policy-${replica}`, 'services/policy/dist/main.js', env));
+      processes.push(
+        startNodeProcess(`router-${replica}`, 'services/provider-router/dist/main.js', env),
+      );
       processes.push(startNodeProcess(`ingress-${replica}`, 'services/ingress/dist/main.js', env));
       urls.push(`http://127.0.0.1:${httpPort}`);
     }
@@ -77,6 +111,7 @@ describe('key revocation across policy replicas (cluster mode, real Redis and Ka
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop()));
+    await upstream?.close();
     const redis = new Redis(redisUrl);
     const keys = await redis.keys(`${redisPrefix}*`);
     if (keys.length > 0) await redis.del(...keys);
@@ -126,5 +161,48 @@ describe('key revocation across policy replicas (cluster mode, real Redis and Ka
       expect(JSON.stringify(event.value)).not.toContain(sha256(key));
     }
     for (const process of processes) expect(process.output()).not.toContain(key);
+  });
+
+  it('a Responses API conversation created through one ingress replica continues through the other', async () => {
+    const [a, b] = urls as [string, string];
+    const keyFor = async (principal: string): Promise<string> => {
+      const created = await fetch(`${a}/admin/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${testKeys.admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ principal, groups: ['eng'] }),
+      });
+      expect(created.status).toBe(201);
+      const { key } = (await created.json()) as { key: string };
+      registerSecrets(key);
+      return key;
+    };
+    const ada = await keyFor('ada');
+    const eve = await keyFor('eve');
+    const respond = (url: string, key: string, body: Record<string, unknown>) =>
+      fetch(`${url}/v1/responses`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'codex', ...body }),
+      });
+
+    const first = await respond(a, ada, { input: 'my name is Ada' });
+    expect(first.status).toBe(200);
+    const { id } = (await first.json()) as { id: string };
+    const second = await respond(b, ada, { previous_response_id: id, input: 'what is my name?' });
+    expect(second.status).toBe(200);
+    expect(await second.json()).toMatchObject({ previous_response_id: id });
+    const messages = upstream.chatRequests().at(-1)?.messages ?? [];
+    expect(messages.map((message) => [message.role, message.content])).toEqual([
+      ['user', 'my name is Ada'],
+      ['assistant', 'echo: my name is Ada'],
+      ['user', 'what is my name?'],
+    ]);
+
+    // Another principal cannot continue it, on either replica.
+    for (const url of [a, b]) {
+      const refused = await respond(url, eve, { previous_response_id: id, input: 'and mine?' });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: { param: 'previous_response_id' } });
+    }
   });
 });

@@ -21,8 +21,27 @@ import { McpProxy } from './mcp/mcp-proxy';
 import { ChatPipeline } from './pipeline/chat-pipeline';
 import { type IngressClients } from './pipeline/ingress-clients';
 import { payloadLoggingFromConfig } from './pipeline/payload-capture';
-import { ResponseConversationStore } from './responses/response-conversation-store';
+import { RedisConversationStore } from './responses/redis-conversation-store';
+import {
+  type ConversationStore,
+  ResponseConversationStore,
+} from './responses/response-conversation-store';
 import { RESPONSE_CONVERSATIONS } from './responses/responses.tokens';
+
+/**
+ * Where Responses API conversations live: Redis when the gateway has one (every ingress
+ * replica can continue any response), otherwise this process's memory.
+ */
+function conversationStoreFor(config: ConfigSource, logger: Logger): ConversationStore {
+  const redis = config.current().raw.runtime.redis;
+  if (!redis) return new ResponseConversationStore();
+  return new RedisConversationStore({
+    url: redis.url,
+    keyPrefix: redis.key_prefix,
+    commandTimeoutMs: redis.command_timeout_ms,
+    logger,
+  });
+}
 
 /** The public HTTP API; the host binds IngressClients to gRPC or in-process adapters. */
 @Module({})
@@ -52,7 +71,12 @@ export class IngressModule {
       providers: [
         { provide: INGRESS_CLIENTS, ...options.clients },
         { provide: IngressReadiness, useValue: new IngressReadiness() },
-        { provide: RESPONSE_CONVERSATIONS, useValue: new ResponseConversationStore() },
+        {
+          provide: RESPONSE_CONVERSATIONS,
+          useFactory: (config: ConfigSource, logger: Logger) =>
+            conversationStoreFor(config, logger),
+          inject: [CONFIG_SOURCE, LOGGER],
+        },
         {
           provide: ChatPipeline,
           useFactory: (clients: IngressClients, events: EventPublisher, config: ConfigSource) =>

@@ -15,7 +15,7 @@ import { readResponsesBody, type ResponsesBody } from '../responses/responses-bo
 import { ResponsesConversation } from '../responses/responses-conversation';
 import { responsesFramesOf } from '../responses/responses-frames';
 import { RESPONSE_CONVERSATIONS } from '../responses/responses.tokens';
-import { type ResponseConversationStore } from '../responses/response-conversation-store';
+import { type ConversationStore } from '../responses/response-conversation-store';
 import { sendOpenAiError } from './error-response';
 import { httpCallOf } from './http-call';
 import { pipeSseFrames } from './sse-response';
@@ -29,7 +29,7 @@ import { pipeSseFrames } from './sse-response';
 export class ResponsesController {
   constructor(
     @Inject(ChatPipeline) private readonly pipeline: ChatPipeline,
-    @Inject(RESPONSE_CONVERSATIONS) private readonly store: ResponseConversationStore,
+    @Inject(RESPONSE_CONVERSATIONS) private readonly store: ConversationStore,
   ) {}
 
   @Post('/v1/responses')
@@ -83,7 +83,7 @@ export class ResponsesController {
       return;
     }
     const response = chatToResponsesResponse(completion.data, settings, ids, toolNames);
-    turns.save(ids.responseId, response.output);
+    await turns.save(ids.responseId, response.output);
     await reply.code(result.status).type('application/json').send(response);
   }
 }

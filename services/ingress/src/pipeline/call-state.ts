@@ -37,7 +37,7 @@ export interface ChatCall {
   readonly resolveConversation?: (
     principal: Principal | undefined,
     request: ChatCompletionRequest,
-  ) => void;
+  ) => void | Promise<void>;
   /**
    * Receives the rate-limit state policy reported (limits, remaining, resets, retry-after)
    * before the response starts, so the HTTP layer can send the x-ratelimit-* headers.

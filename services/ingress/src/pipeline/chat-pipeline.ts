@@ -86,7 +86,7 @@ export class ChatPipeline {
       // e.g. a Responses API `previous_response_id`: the stored turns join the request here,
       // once the principal is known, so guardrails and the provider see the whole conversation.
       const conversation = request.request as ChatCompletionRequest;
-      state.call.resolveConversation?.(decision.principal, conversation);
+      await state.call.resolveConversation?.(decision.principal, conversation);
       state.conversation = conversationFacts(conversation);
     }
     const guardrails = decision.guardrailPlan?.request ?? [];

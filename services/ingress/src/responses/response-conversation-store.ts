@@ -1,5 +1,23 @@
 import { type ChatMessage } from '@aigw/llm-api';
 
+/**
+ * Where the conversations behind Responses API answers are kept, so a later request can
+ * continue one with `previous_response_id`. A response is only visible to the principal that
+ * created it. `load` throws GatewayError when the store cannot be read; a failed `save` only
+ * means the response cannot be continued later.
+ */
+export interface ConversationStore {
+  save(
+    principalId: string,
+    responseId: string,
+    messages: readonly ChatMessage[],
+  ): void | Promise<void>;
+  load(
+    principalId: string,
+    responseId: string,
+  ): ChatMessage[] | undefined | Promise<ChatMessage[] | undefined>;
+}
+
 /** Limits of the in-memory store; the defaults are documented in the README. */
 export interface ResponseConversationStoreOptions {
   /** Responses kept at most; the least recently used goes first (default 2,000). */
@@ -18,12 +36,11 @@ interface Entry {
 }
 
 /**
- * The conversations behind Responses API answers, so a later request can continue one with
- * `previous_response_id`. Bounded (entries, bytes, TTL), per ingress process and in memory:
- * another replica does not know the id (clients then send the whole input, as Codex does with
- * `store: false`). A response is only visible to the principal that created it.
+ * The in-memory {@link ConversationStore}: bounded (entries, bytes, TTL) and per ingress
+ * process, used when no Redis is configured (another replica does not know the id; clients
+ * then send the whole input, as Codex does with `store: false`).
  */
-export class ResponseConversationStore {
+export class ResponseConversationStore implements ConversationStore {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
   private readonly maxEntries: number;

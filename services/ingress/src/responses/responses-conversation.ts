@@ -6,7 +6,7 @@ import {
   type ResponsesOutputItem,
 } from '@aigw/llm-api';
 import { instructionMessages, type ResponsesBody } from './responses-body';
-import { type ResponseConversationStore } from './response-conversation-store';
+import { type ConversationStore } from './response-conversation-store';
 
 /**
  * One Responses API call's conversation: joins the stored turns of `previous_response_id`
@@ -17,16 +17,18 @@ export class ResponsesConversation {
   private principalId: string | undefined;
 
   constructor(
-    private readonly store: ResponseConversationStore,
+    private readonly store: ConversationStore,
     private readonly body: ResponsesBody,
   ) {}
 
   /** The pipeline's resolveConversation hook: runs once the caller is authorised. */
-  resolve(principal: Principal | undefined, chat: ChatCompletionRequest): void {
+  async resolve(principal: Principal | undefined, chat: ChatCompletionRequest): Promise<void> {
     this.principalId = principal?.id;
     const previousId = this.body.request.previous_response_id;
     if (!previousId) return;
-    const history = this.principalId ? this.store.load(this.principalId, previousId) : undefined;
+    const history = this.principalId
+      ? await this.store.load(this.principalId, previousId)
+      : undefined;
     if (!history) {
       throw new GatewayError(
         GatewayErrorCode.InvalidRequest,
@@ -38,9 +40,12 @@ export class ResponsesConversation {
   }
 
   /** Keeps the conversation that produced `output` under `responseId`. */
-  save(responseId: string, output: readonly ResponsesOutputItem[]): void {
+  async save(responseId: string, output: readonly ResponsesOutputItem[]): Promise<void> {
     if (this.body.request.store === false || !this.principalId) return;
     const turns = this.body.chat.messages.slice(instructionMessages(this.body.request));
-    this.store.save(this.principalId, responseId, [...turns, assistantMessageOfOutput(output)]);
+    await this.store.save(this.principalId, responseId, [
+      ...turns,
+      assistantMessageOfOutput(output),
+    ]);
   }
 }

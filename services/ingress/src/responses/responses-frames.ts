@@ -9,12 +9,13 @@ import {
 /**
  * Translates the pipeline's OpenAI SSE frames (`data: <chunk>`, then `data: [DONE]` or an
  * error frame) into Responses API SSE frames, chunk by chunk. `onCompleted` runs once when
- * the response completed (not when it failed or the client left).
+ * the response completed (not when it failed or the client left), before its last frames are
+ * sent: a client that continues the response right away finds it stored.
  */
 export async function* responsesFramesOf(
   frames: AsyncIterable<string>,
   translator: ChatToResponsesStream,
-  onCompleted: () => void,
+  onCompleted: () => void | Promise<void>,
 ): AsyncGenerator<string> {
   let ended = false;
   for await (const frame of frames) {
@@ -22,8 +23,9 @@ export async function* responsesFramesOf(
       if (ended) continue;
       if (data === '[DONE]') {
         ended = true;
-        yield join(translator.finish());
-        onCompleted();
+        const finished = join(translator.finish());
+        await onCompleted();
+        yield finished;
         continue;
       }
       const json = parseJson(data);
