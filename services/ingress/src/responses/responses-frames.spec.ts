@@ -11,7 +11,7 @@ async function translate(frames: string[]): Promise<{ types: string[]; completed
     yield* frames;
   }
   let text = '';
-  for await (const frame of responsesFramesOf(source(), translator, () => completed++)) {
+  for await (const frame of responsesFramesOf(source(), translator, () => void completed++)) {
     text += frame;
   }
   const types = [...text.matchAll(/^event: (.+)$/gm)].map((match) => match[1]!);
