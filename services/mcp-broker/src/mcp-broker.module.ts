@@ -6,7 +6,7 @@ import { EgressGuard, type Logger } from '@aigw/core';
 import { type EventPublisher } from '@aigw/events';
 import { CONFIG_SOURCE, EVENT_PUBLISHER, GUARDRAIL_CLIENT, LOGGER } from '@aigw/runtime';
 import { ConnectionDirectory } from './connection-directory';
-import { CredentialStore } from './credential-store';
+import { CredentialStore, RedisCredentialBackend } from './credential-store';
 import { egressFetch } from './egress-fetch';
 import { McpBroker } from './mcp-broker';
 import { createMcpLimiter, McpCallLimits, type McpLimitStoreChoice } from './mcp-call-limits';
@@ -47,9 +47,18 @@ export class McpBrokerModule {
           ) => {
             const mcp = () => config.current().raw.mcp;
             const key = mcp().credential_key;
+            // Per-user credentials: in Redis when the gateway has one (every broker replica
+            // sees them), otherwise in files under the data dir.
+            const redis = config.current().raw.runtime.redis;
             const store = key
               ? new CredentialStore(
-                  join(config.current().raw.runtime.data_dir, 'mcp-credentials'),
+                  redis
+                    ? new RedisCredentialBackend(
+                        redis.url,
+                        redis.key_prefix,
+                        redis.command_timeout_ms,
+                      )
+                    : join(config.current().raw.runtime.data_dir, 'mcp-credentials'),
                   key,
                 )
               : undefined;

@@ -230,6 +230,7 @@ export class McpBroker {
   async close(): Promise<void> {
     await this.sessions.close();
     await this.limits.close();
+    await this.credentialStore?.close();
   }
 
   /** Closes upstream sessions (and stdio server processes) when the host shuts down. */
