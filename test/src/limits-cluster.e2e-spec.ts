@@ -70,6 +70,14 @@ endpoints:
         model: budget-model
         price: { input: "0", output: "1.00" }
     allow: { groups: [eng] }
+  # Budgeted requests that name no max_tokens: the budget reserves default_max_tokens.
+  budgeted-default:
+    targets:
+      - provider: upstream
+        model: budget-model
+        price: { input: "0", output: "1.00" }
+    allow: { groups: [eng] }
+    default_max_tokens: 100
   closed:
     targets: [{ provider: upstream, model: gpt-4o-mini }]
     allow: { groups: [eng] }
@@ -85,6 +93,7 @@ keys:
   - { sha256: ${sha256(testKeys.alice)}, principal: alice }
 budgets:
   - { scope: tag, tag: phase, value: budgeted, period: day, usd: "${budgetUsd}" }
+  - { scope: tag, tag: phase, value: budgeted-default, period: day, usd: "0.002" }
 `;
 }
 
@@ -326,6 +335,43 @@ describe('rate limits and budgets in cluster mode (two policy replicas, real Red
       const [total, pending] = await redis.hmget(counter, '_total', '_pending');
       return Number(pending) === 0 && Number(total) === spentNano ? true : undefined;
     });
+  }, 120_000);
+
+  it('caps answers of requests without max_tokens at what the budget reserved, so it is never overrun', async () => {
+    // The echo of the long prompt is ~350 tokens: uncapped, each call would cost 3.5× what
+    // the budget reserved for it (default_max_tokens 100).
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        chat(index, 'budgeted-default', { messages: [{ role: 'user', content: longPrompt }] }),
+      ),
+    );
+    const admitted = answers.filter((answer) => answer.status === 200);
+    expect(answers.every((answer) => answer.status === 200 || answer.status === 429)).toBe(true);
+    expect(admitted.length, outputs()).toBe(2_000_000 / worstCaseNanoUsd);
+    for (const answer of admitted) {
+      expect(answer.body).toMatchObject({
+        choices: [{ finish_reason: 'length' }],
+        usage: { completion_tokens: 100 },
+      });
+    }
+    const sent = upstream
+      .chatRequests()
+      .filter((request) => request.messages.at(-1)?.content === longPrompt && !request.max_tokens);
+    expect(sent.length).toBe(admitted.length);
+    for (const request of sent) expect(request.max_completion_tokens).toBe(100);
+
+    const completed = await readTopicUntil(
+      'aigw.lifecycle.v1',
+      (event) =>
+        event.value['type'] === 'request.completed' &&
+        (event.value['tags'] as Record<string, string> | undefined)?.['run'] === runTag &&
+        (event.value['tags'] as Record<string, string>)['phase'] === 'budgeted-default',
+      (events) => events.length >= admitted.length,
+    );
+    const spentNano = completed
+      .map((event) => (event.value['requestCompleted'] as { costUsd: string }).costUsd)
+      .reduce((sum, usd) => sum + Math.round(Number(usd) * 1e9), 0);
+    expect(spentNano).toBe(2_000_000);
   }, 120_000);
 
   it('settles a stream to its actual tokens, freeing the tokens-per-minute it reserved', async () => {

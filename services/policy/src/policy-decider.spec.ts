@@ -135,6 +135,7 @@ describe('PolicyDecider.authorize', () => {
       routePlan: undefined,
       guardrailPlan: undefined,
       reservation: '',
+      maxOutputTokens: 0,
     });
     expect(byName.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_DENIED);
   });
@@ -162,6 +163,7 @@ describe('PolicyDecider.authorize', () => {
       routePlan: undefined,
       guardrailPlan: undefined,
       reservation: '',
+      maxOutputTokens: 0,
     });
     expect(missing.outcome).toBe(AuthorizeOutcome.AUTHORIZE_OUTCOME_UNAUTHENTICATED);
   });

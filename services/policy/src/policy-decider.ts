@@ -87,6 +87,7 @@ export class PolicyDecider {
         },
         reservation: '',
         rateLimit: undefined,
+        maxOutputTokens: 0,
       };
     }
     // Limits last: only a request that may run reserves anything.
@@ -165,6 +166,7 @@ function deny(outcome: AuthorizeOutcome, reason: string, principal?: Principal):
     guardrailPlan: undefined,
     reservation: '',
     rateLimit: undefined,
+    maxOutputTokens: 0,
   };
 }
 

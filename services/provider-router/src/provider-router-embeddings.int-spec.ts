@@ -54,6 +54,7 @@ function embeddingsRequest(targets: RouteTarget[], body: Record<string, unknown>
     operation: 'embeddings',
     targets,
     body: Buffer.from(JSON.stringify({ model: 'vectors', input: texts, ...body })),
+    maxOutputTokens: 0,
   } satisfies RouteRequest;
 }
 

@@ -70,6 +70,7 @@ function routeRequest(targets: RouteTarget[]): RouteRequest {
     body: Buffer.from(
       JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: question }] }),
     ),
+    maxOutputTokens: 0,
   };
 }
 

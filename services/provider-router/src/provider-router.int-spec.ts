@@ -77,7 +77,11 @@ const unreachable = target('unreachable', 'gpt-nowhere');
 // gpt-primary is priced by `pricing.models` at $1000 / $2000 per 1M tokens: cents per token.
 const primaryCost = String((mockUsage.promptTokens + 2 * mockUsage.completionTokens) / 1000);
 
-function routeRequest(targets: RouteTarget[], body: Record<string, unknown> = {}): RouteRequest {
+function routeRequest(
+  targets: RouteTarget[],
+  body: Record<string, unknown> = {},
+  maxOutputTokens = 0,
+): RouteRequest {
   return {
     context,
     operation: 'chat.completions',
@@ -85,6 +89,7 @@ function routeRequest(targets: RouteTarget[], body: Record<string, unknown> = {}
     body: Buffer.from(
       JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: question }], ...body }),
     ),
+    maxOutputTokens,
   };
 }
 
@@ -241,6 +246,21 @@ pricing:
         expect(events.attempts()[0]!.backoffMs).toBeLessThanOrEqual(100);
       },
     );
+
+    it("sends a budget's output cap upstream when the request names none, and cuts the answer there", async () => {
+      const capped = await router.complete(routeRequest([primary], {}, 2));
+      expect(primaryMock.chatRequests()[0]).toMatchObject({ max_completion_tokens: 2 });
+      const body = JSON.parse(capped.body.toString('utf8')) as {
+        choices: { finish_reason: string }[];
+      };
+      expect(body.choices[0]!.finish_reason).toBe('length');
+      expect(capped.usage?.completionTokens).toBe(2);
+
+      // The request's own limit wins; it was reserved as asked.
+      await router.complete(routeRequest([primary], { max_tokens: 5 }, 2));
+      expect(primaryMock.chatRequests()[1]).toMatchObject({ max_tokens: 5 });
+      expect(primaryMock.chatRequests()[1]).not.toHaveProperty('max_completion_tokens');
+    });
 
     it('serves from the same target when its retry succeeds', async () => {
       primaryMock.script({ kind: 'status', status: 503 });

@@ -66,7 +66,7 @@ export class ProviderRouter {
     const routed =
       request.operation === embeddingsOperation
         ? await this.runner.run(config, request, signal, embedCall(request))
-        : await this.runner.run(config, request, signal, completeCall(request));
+        : await this.runner.run(config, request, signal, completeCall(config, request));
     if (!routed.ok) {
       return {
         status: 0,
@@ -110,8 +110,13 @@ export class ProviderRouter {
     const parsed = JSON.parse(request.body.toString('utf8')) as ChatCompletionRequest;
     const config = this.config.current();
     const routed = await this.runner.run(config, request, signal, async (candidate, trySignal) => {
+      const body = withOutputCap(
+        parsed,
+        request.maxOutputTokens,
+        providerTypeOf(config, candidate),
+      );
       const iterator = candidate.adapter
-        .stream({ ...parsed, model: candidate.target.model }, trySignal, {
+        .stream({ ...body, model: candidate.target.model }, trySignal, {
           firstByteTimeoutMs: candidate.settings.firstByteTimeoutMs,
         })
         [Symbol.asyncIterator]();
@@ -175,12 +180,35 @@ export class ProviderRouter {
 
 const embeddingsOperation = 'embeddings';
 
-function completeCall(request: RouteRequest): TryCall<ProviderCompletion> {
+function completeCall(config: CompiledConfig, request: RouteRequest): TryCall<ProviderCompletion> {
   const parsed = JSON.parse(request.body.toString('utf8')) as ChatCompletionRequest;
-  return (candidate, trySignal) =>
-    candidate.adapter.complete({ ...parsed, model: candidate.target.model }, trySignal, {
+  return (candidate, trySignal) => {
+    const body = withOutputCap(parsed, request.maxOutputTokens, providerTypeOf(config, candidate));
+    return candidate.adapter.complete({ ...body, model: candidate.target.model }, trySignal, {
       firstByteTimeoutMs: candidate.settings.firstByteTimeoutMs,
     });
+  };
+}
+
+function providerTypeOf(config: CompiledConfig, candidate: Candidate): string | undefined {
+  return config.raw.providers[candidate.target.provider]?.type;
+}
+
+/**
+ * The body with a budget's output cap (RouteRequest.max_output_tokens) when it names no output
+ * limit of its own, in the field the provider reads: OpenAI's API wants max_completion_tokens
+ * (its reasoning models refuse max_tokens); OpenAI-compatible servers and Azure know max_tokens;
+ * the Anthropic and Gemini translations read either.
+ */
+export function withOutputCap(
+  body: ChatCompletionRequest,
+  cap: number,
+  providerType: string | undefined,
+): ChatCompletionRequest {
+  if (cap <= 0 || body.max_tokens != null || body.max_completion_tokens != null) return body;
+  return providerType === 'openai'
+    ? { ...body, max_completion_tokens: cap }
+    : { ...body, max_tokens: cap };
 }
 
 /** Embeddings through the same runner; a provider without embeddings refuses like a 400. */

@@ -107,6 +107,7 @@ export class ChatPipeline {
       operation: state.operation,
       targets: decision.routePlan?.targets ?? [],
       body: Buffer.from(JSON.stringify(request.request)),
+      maxOutputTokens: decision.maxOutputTokens,
     };
     this.recorder.payloads.sentUpstream(state, routeRequest.body);
     if (state.stream) return this.streams.start(state, routeRequest, responseGuard);

@@ -86,6 +86,7 @@ const allowed: AuthorizeResponse = {
   guardrailPlan: { request: [], response: [] },
   reservation: '',
   rateLimit: undefined,
+  maxOutputTokens: 0,
 };
 
 describe('LimitGate.admit', () => {
@@ -139,6 +140,23 @@ describe('LimitGate.admit', () => {
     const gate = new LimitGate(new InMemoryLimiter(), logger);
     const decision = await gate.admit(admission('bob', 'chat', { maxOutputTokens: undefined }));
     expect(decision).toMatchObject({ kind: 'admitted', reserved: { tokens: 2000 } });
+    // No budget applies to bob: the answer is not capped on the budget's behalf.
+    expect(decision).toMatchObject({ outputCap: undefined });
+  });
+
+  it('caps the answer at the output a budget reserved for, when the request named none', async () => {
+    const gate = new LimitGate(new InMemoryLimiter(), logger);
+    const small = { estimatedPromptTokens: 10 };
+    const uncapped = await gate.admit(
+      admission('alice', 'tiny', { ...small, maxOutputTokens: undefined }),
+    );
+    // tiny has the default default_max_tokens.
+    expect(uncapped).toMatchObject({ kind: 'admitted', outputCap: 4096 });
+    expect(withLimitDecision(allowed, uncapped).maxOutputTokens).toBe(4096);
+    // A request's own max_tokens is what was reserved: nothing to add.
+    const own = await gate.admit(admission('alice', 'tiny', { ...small, maxOutputTokens: 10 }));
+    expect(own).toMatchObject({ kind: 'admitted', outputCap: undefined });
+    expect(withLimitDecision(allowed, own).maxOutputTokens).toBe(0);
   });
 
   it('applies a tag budget only to requests carrying that tag', async () => {

@@ -31,6 +31,11 @@ export type LimitDecision =
       readonly reservation: string;
       readonly rateLimit: RateLimitState | undefined;
       readonly reserved: ReservedDemand;
+      /**
+       * The output tokens a dollar budget reserved for when the request named no limit (the
+       * endpoint's default_max_tokens): the call must be capped there so it cannot cost more.
+       */
+      readonly outputCap: number | undefined;
     }
   | {
       readonly kind: 'refused';
@@ -113,11 +118,18 @@ export class LimitGate {
           reserved,
         };
       }
+      const budgeted = checks.some(
+        (check) => check.metric === 'usd_per_day' || check.metric === 'usd_per_month',
+      );
       return {
         kind: 'admitted',
         reservation: encodeReservation(result.reservation),
         rateLimit: rateLimitStateOf(result.statuses, 0),
         reserved,
+        outputCap:
+          budgeted && outputTokens > 0 && request.maxOutputTokens === undefined
+            ? outputTokens
+            : undefined,
       };
     } catch (error) {
       if (!(error instanceof LimitStoreUnavailableError)) throw error;

@@ -10,7 +10,12 @@ export function withLimitDecision(
     case 'unlimited':
       return response;
     case 'admitted':
-      return { ...response, reservation: decision.reservation, rateLimit: decision.rateLimit };
+      return {
+        ...response,
+        reservation: decision.reservation,
+        rateLimit: decision.rateLimit,
+        maxOutputTokens: decision.outputCap ?? 0,
+      };
     case 'refused': {
       const { check } = decision.fired;
       return {

@@ -208,6 +208,12 @@ export interface AuthorizeResponse {
   reservation: string;
   /** Rate-limit state for the x-ratelimit-* and Retry-After headers; absent when no limit applies. */
   rateLimit: RateLimitState | undefined;
+  /**
+   * The output-token cap a budget reservation assumed because the request named none (the
+   * endpoint's default_max_tokens); 0 when none. The call is sent upstream with this cap, so it
+   * cannot cost more than was reserved.
+   */
+  maxOutputTokens: number;
 }
 
 /** The tightest request and token limits that apply, after this request's reservation. */
@@ -846,6 +852,7 @@ function createBaseAuthorizeResponse(): AuthorizeResponse {
     guardrailPlan: undefined,
     reservation: '',
     rateLimit: undefined,
+    maxOutputTokens: 0,
   };
 }
 
@@ -871,6 +878,9 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     }
     if (message.rateLimit !== undefined) {
       RateLimitState.encode(message.rateLimit, writer.uint32(90).fork()).join();
+    }
+    if (message.maxOutputTokens !== 0) {
+      writer.uint32(96).uint32(message.maxOutputTokens);
     }
     return writer;
   },
@@ -938,6 +948,14 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
           message.rateLimit = RateLimitState.decode(reader, reader.uint32());
           continue;
         }
+        case 12: {
+          if (tag !== 96) {
+            break;
+          }
+
+          message.maxOutputTokens = reader.uint32();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -960,6 +978,9 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
         : undefined,
       reservation: isSet(object.reservation) ? globalThis.String(object.reservation) : '',
       rateLimit: isSet(object.rateLimit) ? RateLimitState.fromJSON(object.rateLimit) : undefined,
+      maxOutputTokens: isSet(object.maxOutputTokens)
+        ? globalThis.Number(object.maxOutputTokens)
+        : 0,
     };
   },
 
@@ -985,6 +1006,9 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
     }
     if (message.rateLimit !== undefined) {
       obj.rateLimit = RateLimitState.toJSON(message.rateLimit);
+    }
+    if (message.maxOutputTokens !== 0) {
+      obj.maxOutputTokens = Math.round(message.maxOutputTokens);
     }
     return obj;
   },
@@ -1013,6 +1037,7 @@ export const AuthorizeResponse: MessageFns<AuthorizeResponse> = {
       object.rateLimit !== undefined && object.rateLimit !== null
         ? RateLimitState.fromPartial(object.rateLimit)
         : undefined;
+    message.maxOutputTokens = object.maxOutputTokens ?? 0;
     return message;
   },
 };

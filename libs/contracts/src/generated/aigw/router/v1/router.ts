@@ -17,6 +17,11 @@ export interface RouteRequest {
   targets: RouteTarget[];
   /** The OpenAI-format request body (JSON), already guarded. */
   body: Buffer;
+  /**
+   * When set and the body names no output limit: the cap to send upstream (in the provider's
+   * own field), because a budget reserved for at most this many output tokens.
+   */
+  maxOutputTokens: number;
 }
 
 export interface RouteResponse {
@@ -57,7 +62,13 @@ export interface RouteChunk {
 }
 
 function createBaseRouteRequest(): RouteRequest {
-  return { context: undefined, operation: '', targets: [], body: Buffer.alloc(0) };
+  return {
+    context: undefined,
+    operation: '',
+    targets: [],
+    body: Buffer.alloc(0),
+    maxOutputTokens: 0,
+  };
 }
 
 export const RouteRequest: MessageFns<RouteRequest> = {
@@ -73,6 +84,9 @@ export const RouteRequest: MessageFns<RouteRequest> = {
     }
     if (message.body.length !== 0) {
       writer.uint32(34).bytes(message.body);
+    }
+    if (message.maxOutputTokens !== 0) {
+      writer.uint32(40).uint32(message.maxOutputTokens);
     }
     return writer;
   },
@@ -116,6 +130,14 @@ export const RouteRequest: MessageFns<RouteRequest> = {
           message.body = Buffer.from(reader.bytes());
           continue;
         }
+        case 5: {
+          if (tag !== 40) {
+            break;
+          }
+
+          message.maxOutputTokens = reader.uint32();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -133,6 +155,9 @@ export const RouteRequest: MessageFns<RouteRequest> = {
         ? object.targets.map((e: any) => RouteTarget.fromJSON(e))
         : [],
       body: isSet(object.body) ? Buffer.from(bytesFromBase64(object.body)) : Buffer.alloc(0),
+      maxOutputTokens: isSet(object.maxOutputTokens)
+        ? globalThis.Number(object.maxOutputTokens)
+        : 0,
     };
   },
 
@@ -150,6 +175,9 @@ export const RouteRequest: MessageFns<RouteRequest> = {
     if (message.body.length !== 0) {
       obj.body = base64FromBytes(message.body);
     }
+    if (message.maxOutputTokens !== 0) {
+      obj.maxOutputTokens = Math.round(message.maxOutputTokens);
+    }
     return obj;
   },
 
@@ -165,6 +193,7 @@ export const RouteRequest: MessageFns<RouteRequest> = {
     message.operation = object.operation ?? '';
     message.targets = object.targets?.map((e) => RouteTarget.fromPartial(e)) || [];
     message.body = object.body ?? Buffer.alloc(0);
+    message.maxOutputTokens = object.maxOutputTokens ?? 0;
     return message;
   },
 };
