@@ -94,6 +94,7 @@ function request(index: number): AuthorizeRequest {
     operation: 'chat.completions',
     tags: { team: 'search' },
     estimatedPromptTokens: 250,
+    promptTokensUpperBound: 0,
     maxOutputTokens: 256,
     stream: false,
   };

@@ -86,6 +86,7 @@ function request(key: string, endpoint: string): AuthorizeRequest {
     operation: 'chat.completions',
     tags: { team: 'search' },
     estimatedPromptTokens: 0,
+    promptTokensUpperBound: 0,
     stream: false,
   };
 }

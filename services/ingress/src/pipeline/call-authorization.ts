@@ -30,6 +30,7 @@ export async function authorizeCall(
     operation: state.operation,
     tags: context.tags,
     estimatedPromptTokens: demand?.estimatedPromptTokens ?? 0,
+    promptTokensUpperBound: demand?.promptTokensUpperBound ?? 0,
     maxOutputTokens: demand?.maxOutputTokens,
     stream: state.stream,
   });

@@ -71,6 +71,7 @@ function admission(who: string, endpointName: string, overrides: Partial<Authori
       tags: {},
       bearerToken: '',
       estimatedPromptTokens: 1000,
+      promptTokensUpperBound: 0,
       maxOutputTokens: 500,
       stream: false,
       ...overrides,
@@ -171,6 +172,25 @@ describe('LimitGate.admit', () => {
     });
     // Only bob's group limit (concurrency) applies without the tag.
     expect(other).toMatchObject({ kind: 'admitted', reserved: { checks: 1 } });
+  });
+
+  it("reserves a budget's money on the prompt bound, tokens per minute on the estimate", async () => {
+    const gate = new LimitGate(new InMemoryLimiter(), logger);
+    const estimateOnly = await gate.admit(
+      admission('alice', 'tiny', { estimatedPromptTokens: 10, maxOutputTokens: 10 }),
+    );
+    const bounded = await gate.admit(
+      admission('alice', 'tiny', {
+        estimatedPromptTokens: 10,
+        promptTokensUpperBound: 40,
+        maxOutputTokens: 10,
+      }),
+    );
+    // tiny: $1 / $2 per 1M tokens, so 1 000 / 2 000 nano-dollars per token.
+    expect(estimateOnly).toMatchObject({
+      reserved: { tokens: 20, costNanoUsd: 10 * 1000 + 10 * 2000 },
+    });
+    expect(bounded).toMatchObject({ reserved: { tokens: 20, costNanoUsd: 40 * 1000 + 10 * 2000 } });
   });
 
   it('settles to the actual cost so the budget admits more afterwards', async () => {

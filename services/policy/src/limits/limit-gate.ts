@@ -88,8 +88,16 @@ export class LimitGate {
         : (request.maxOutputTokens ?? endpoint.config.default_max_tokens);
     const tokens = promptTokens + outputTokens;
     const hasBudgets = rules.budgets.length > 0;
+    // Money reserves on what the prompt cannot exceed (when the ingress sent a bound), not on the
+    // estimate: a prompt that tokenizes longer than estimated cannot take a budget past its limit.
     const costNanoUsd = hasBudgets
-      ? this.cost.nanoUsdOf(config, endpoint.name, routePlan.targets, promptTokens, outputTokens)
+      ? this.cost.nanoUsdOf(
+          config,
+          endpoint.name,
+          routePlan.targets,
+          Math.max(promptTokens, request.promptTokensUpperBound),
+          outputTokens,
+        )
       : 0;
     const checks = limitChecksFor(rules, {
       endpoint,

@@ -191,6 +191,12 @@ export interface AuthorizeRequest {
   /** The max_tokens the caller asked for; unset when none (the endpoint's default cap applies). */
   maxOutputTokens?: number | undefined;
   stream: boolean;
+  /**
+   * A bound the prompt's tokens cannot exceed (UTF-8 bytes of the body's text, tools included,
+   * plus framing per message and a fixed allowance per image): dollar budgets reserve on it,
+   * so a prompt longer than estimated cannot overrun them. 0: reserve on the estimate.
+   */
+  promptTokensUpperBound: number;
 }
 
 export interface AuthorizeRequest_TagsEntry {
@@ -530,6 +536,7 @@ function createBaseAuthorizeRequest(): AuthorizeRequest {
     estimatedPromptTokens: 0,
     maxOutputTokens: undefined,
     stream: false,
+    promptTokensUpperBound: 0,
   };
 }
 
@@ -567,6 +574,9 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
     }
     if (message.stream !== false) {
       writer.uint32(96).bool(message.stream);
+    }
+    if (message.promptTokensUpperBound !== 0) {
+      writer.uint32(104).uint32(message.promptTokensUpperBound);
     }
     return writer;
   },
@@ -661,6 +671,14 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
           message.stream = reader.bool();
           continue;
         }
+        case 13: {
+          if (tag !== 104) {
+            break;
+          }
+
+          message.promptTokensUpperBound = reader.uint32();
+          continue;
+        }
       }
       if ((tag & 7) === 4 || tag === 0) {
         break;
@@ -693,6 +711,9 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
         ? globalThis.Number(object.maxOutputTokens)
         : undefined,
       stream: isSet(object.stream) ? globalThis.Boolean(object.stream) : false,
+      promptTokensUpperBound: isSet(object.promptTokensUpperBound)
+        ? globalThis.Number(object.promptTokensUpperBound)
+        : 0,
     };
   },
 
@@ -734,6 +755,9 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
     if (message.stream !== false) {
       obj.stream = message.stream;
     }
+    if (message.promptTokensUpperBound !== 0) {
+      obj.promptTokensUpperBound = Math.round(message.promptTokensUpperBound);
+    }
     return obj;
   },
 
@@ -760,6 +784,7 @@ export const AuthorizeRequest: MessageFns<AuthorizeRequest> = {
     message.estimatedPromptTokens = object.estimatedPromptTokens ?? 0;
     message.maxOutputTokens = object.maxOutputTokens ?? undefined;
     message.stream = object.stream ?? false;
+    message.promptTokensUpperBound = object.promptTokensUpperBound ?? 0;
     return message;
   },
 };
