@@ -91,4 +91,13 @@ describe('limitDemandOf', () => {
     expect(withImage.promptTokensUpperBound).toBeGreaterThan(2_000 + 200);
     expect(withImage.promptTokensUpperBound).toBeLessThan(2_600);
   });
+
+  it('bounds a hostile deeply nested unknown field without exhausting the stack', () => {
+    let nested: unknown = 'x';
+    for (let depth = 0; depth < 100_000; depth++) nested = [nested];
+    const demand = limitDemandOf(
+      chatBody({ model: 'm', messages: [{ role: 'user', content: 'hi' }], extra: nested }),
+    );
+    expect(demand.promptTokensUpperBound).toBeGreaterThan(100);
+  });
 });

@@ -48,6 +48,16 @@ export function limitDemandOf(body: GovernedBody): LimitDemand {
 }
 
 const maxUint32 = 0xffff_ffff;
+const maxWalkDepth = 64;
+
+function serializedBytes(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+  } catch {
+    return maxUint32;
+  }
+}
+
 const mediaParts = new Set(['image_url', 'input_audio', 'image', 'input_image']);
 
 /**
@@ -58,12 +68,14 @@ const mediaParts = new Set(['image_url', 'input_audio', 'image', 'input_image'])
  * the model name only make the bound looser), except media parts, which count at a fixed
  * allowance.
  */
-function jsonTokenBound(value: unknown): number {
+function jsonTokenBound(value: unknown, depth = 0): number {
+  // Hostile nesting (unknown fields pass through) must not exhaust the stack.
+  if (depth > maxWalkDepth) return serializedBytes(value);
   if (typeof value === 'string') return Buffer.byteLength(value, 'utf8') + 2;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value).length;
   if (Array.isArray(value)) {
     let total = 2;
-    for (const item of value) total += jsonTokenBound(item) + 1;
+    for (const item of value) total += jsonTokenBound(item, depth + 1) + 1;
     return total;
   }
   if (value === null || typeof value !== 'object') return 4;
@@ -73,7 +85,7 @@ function jsonTokenBound(value: unknown): number {
   }
   let total = 2;
   for (const [key, inner] of Object.entries(record)) {
-    total += Buffer.byteLength(key, 'utf8') + 4 + jsonTokenBound(inner);
+    total += Buffer.byteLength(key, 'utf8') + 4 + jsonTokenBound(inner, depth + 1);
   }
   return total;
 }
