@@ -16,6 +16,8 @@ import { createLogger, sha256Hex } from '@aigw/core';
 import { type EventPublisher } from '@aigw/events';
 import { ApiKeyService, PolicyDecider, PolicyModule, policyGrpcImplementation } from '@aigw/policy';
 import { RuntimeModule } from '@aigw/runtime';
+import { Redis } from 'ioredis';
+import { HealthDefinition } from 'nice-grpc-server-health';
 import { createServiceChannel, createServiceClient, GrpcServerHost } from '@aigw/transport';
 import { latencySummary } from './percentiles';
 
@@ -23,6 +25,8 @@ const key = 'aigw-bench-policy-key';
 const redisUrl = process.env['AIGW_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const runMs = Number(process.env['AIGW_BENCH_POLICY_MS'] ?? 2_000);
 const targets = { standaloneP99: 0.2, redisP99: 1 } as const;
+/** Runs only the rows whose name contains this text (e.g. `gRPC`), to profile one of them. */
+const onlyRows = process.env['AIGW_BENCH_POLICY_ROWS'] ?? '';
 
 /**
  * A realistic limits setup: endpoint rpm/tpm/concurrency, the principal's rpm/tpm, a group's
@@ -84,11 +88,14 @@ async function policyApp(yaml: string, limitStore: 'memory' | 'config') {
   return { app, logger };
 }
 
+/** The ingress hashes the presented key before it asks the policy service. */
+const keySha256 = sha256Hex(key);
+
 function request(index: number): AuthorizeRequest {
   return {
     requestId: `bench-${index}`,
     traceId: 'bench',
-    credentialSha256: sha256Hex(key),
+    credentialSha256: keySha256,
     bearerToken: '',
     endpoint: 'chat',
     operation: 'chat.completions',
@@ -138,6 +145,58 @@ async function measure(
     count: samples.length,
     cpuMicros: cpuMicros / samples.length,
   };
+}
+
+/**
+ * Times a bare round trip the same way, one call at a time: the floor under a decision's
+ * latency on this machine (a busy machine delays every wake-up on a reply).
+ */
+async function measureFloor(
+  call: () => Promise<unknown>,
+): Promise<{ p50: number; p99: number; count: number; cpuMicros: number }> {
+  let cpuMicros = 0;
+  const once = async (): Promise<number> => {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await call();
+    const elapsed = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    cpuMicros += used.user + used.system;
+    return elapsed;
+  };
+  for (let i = 0; i < 2_000; i++) await once();
+  cpuMicros = 0;
+  const samples: number[] = [];
+  const started = performance.now();
+  while (performance.now() - started < runMs) samples.push(await once());
+  return {
+    ...latencySummary(samples),
+    count: samples.length,
+    cpuMicros: cpuMicros / samples.length,
+  };
+}
+
+async function redisPingFloor(name: string): Promise<Row> {
+  const redis = new Redis(redisUrl);
+  try {
+    return { name, ...(await measureFloor(() => redis.ping())) };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The standard health check over the same transport (channel options, server, middleware). */
+async function grpcHealthFloor(name: string): Promise<Row> {
+  const host = new GrpcServerHost(createLogger({ service: 'policy-bench' }));
+  const port = await host.start('127.0.0.1:0');
+  const channel = createServiceChannel(`127.0.0.1:${port}`);
+  try {
+    const client = createServiceClient(HealthDefinition, channel);
+    return { name, ...(await measureFloor(() => client.check({ service: '' }))) };
+  } finally {
+    channel.close();
+    await host.stop(1000);
+  }
 }
 
 interface Row {
@@ -226,21 +285,31 @@ async function main(): Promise<void> {
   process.env['AIGW_LOG_LEVEL'] ??= 'warn';
   const prefix = `aigw-bench-${randomUUID()}:`;
   const rows: Row[] = [];
-  rows.push(await inProcess('in-process, no limits', configYaml(false, undefined), 'memory'));
-  rows.push({
-    ...(await inProcess(
-      'in-process, in-memory limiter (standalone)',
-      configYaml(true, undefined),
-      'memory',
-    )),
-    target: targets.standaloneP99,
-  });
-  rows.push(await inProcess('in-process, Redis limiter', configYaml(true, prefix), 'config'));
-  rows.push(await overGrpc('gRPC loopback, no limits', configYaml(false, undefined)));
-  rows.push({
-    ...(await overGrpc('gRPC loopback, Redis limiter (cluster)', configYaml(true, prefix))),
-    target: targets.redisP99,
-  });
+  const run = async (name: string, measureRow: (name: string) => Promise<Row>, target?: number) => {
+    if (!name.includes(onlyRows)) return;
+    rows.push(
+      target === undefined ? await measureRow(name) : { ...(await measureRow(name)), target },
+    );
+  };
+  await run('in-process, no limits', (name) =>
+    inProcess(name, configYaml(false, undefined), 'memory'),
+  );
+  await run(
+    'in-process, in-memory limiter (standalone)',
+    (name) => inProcess(name, configYaml(true, undefined), 'memory'),
+    targets.standaloneP99,
+  );
+  await run('in-process, Redis limiter', (name) =>
+    inProcess(name, configYaml(true, prefix), 'config'),
+  );
+  await run('floor: Redis PING, no decision', redisPingFloor);
+  await run('floor: gRPC health check on loopback, no decision', grpcHealthFloor);
+  await run('gRPC loopback, no limits', (name) => overGrpc(name, configYaml(false, undefined)));
+  await run(
+    'gRPC loopback, Redis limiter (cluster)',
+    (name) => overGrpc(name, configYaml(true, prefix)),
+    targets.redisP99,
+  );
   const [load1] = loadavg();
   console.log('policy bench: Authorize with 11 limits and budgets per decision (1 connection)');
   console.log(

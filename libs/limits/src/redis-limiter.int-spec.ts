@@ -156,6 +156,30 @@ describe('RedisLimiter semantics', () => {
     expect((await acquire(limiter!, slot, 300)).admitted).toBe(false);
   });
 
+  it('keeps a TTL on every counter key, also after a settle emptied a counter', async () => {
+    const [limiter] = await replicas(1);
+    const checks = [
+      check('concurrent_requests', 'principal:bot', 5),
+      check('usd_per_day', 'principal:bot', 1000, 10),
+      check('requests_per_minute', 'principal:bot', 100),
+    ];
+    // Settling the only slot and budget reservation empties those counters' sorted sets.
+    await limiter!.settle(reservationOf(await acquire(limiter!, checks)), {
+      tokens: 1,
+      costNanoUsd: 5,
+    });
+    reservationOf(await acquire(limiter!, checks));
+    reservationOf(await acquire(limiter!, checks));
+
+    const keys = await admin.keys(`${prefixes.at(-1)}*`);
+    const counterKeys = keys.filter((key) => !key.includes(':settled:'));
+    expect(counterKeys).toHaveLength(6);
+    for (const key of counterKeys) {
+      const ttl = await admin.pttl(key);
+      expect({ key, expires: ttl > 0 }).toEqual({ key, expires: true });
+    }
+  });
+
   it('reloads its script after Redis forgot it', async () => {
     const [limiter] = await replicas(1);
     await acquire(limiter!, [check('requests_per_minute', 'endpoint:chat', 5)]);

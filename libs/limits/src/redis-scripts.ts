@@ -12,29 +12,34 @@ import { inFlightRetryMs } from './counter-plan';
 export const kindCode = { sliding_window: 1, lease: 2, budget: 3 } as const;
 
 const prune = `
--- Removes entries whose time is up. Windows and slots give their amount back; an unsettled
--- budget reservation stays charged at its worst case (money errs on the safe side).
-local function prune(h, z, kind, now)
-  local expired = redis.call('ZRANGEBYSCORE', z, '-inf', now)
+-- Removes a counter's entries whose time is up, updating c.total / c.pending (written back by
+-- the caller). \`_next\` in the hash is a lower bound of the earliest entry's expiry: while it
+-- lies ahead nothing can have expired, and the sorted set is not read at all. Afterwards c.next
+-- is the earliest remaining expiry, or nil when the counter holds no entry.
+local function prune(c, now)
+  if c.next ~= nil and c.next > now then return end
+  local first = redis.call('ZRANGE', c.z, 0, 0, 'WITHSCORES')
+  if #first == 0 then c.next = nil return end
+  c.next = tonumber(first[2])
+  if c.next > now then return end
+  local expired = redis.call('ZRANGEBYSCORE', c.z, '-inf', now)
   local count = #expired
-  if count == 0 then return end
   local freed = 0
-  for first = 1, count, 500 do
-    local last = math.min(first + 499, count)
+  for from = 1, count, 500 do
+    local to = math.min(from + 499, count)
     local batch = {}
-    for i = first, last do batch[#batch + 1] = expired[i] end
-    local amounts = redis.call('HMGET', h, unpack(batch))
+    for i = from, to do batch[#batch + 1] = expired[i] end
+    local amounts = redis.call('HMGET', c.h, unpack(batch))
     for i = 1, #amounts do freed = freed + (tonumber(amounts[i]) or 0) end
-    redis.call('HDEL', h, unpack(batch))
+    redis.call('HDEL', c.h, unpack(batch))
   end
-  redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
-  if freed > 0 then
-    if kind == 3 then
-      redis.call('HINCRBY', h, '_pending', string.format('%d', -freed))
-    else
-      redis.call('HINCRBY', h, '_total', string.format('%d', -freed))
-    end
-  end
+  redis.call('ZREMRANGEBYSCORE', c.z, '-inf', now)
+  -- Windows and slots give their amount back; an unsettled budget reservation stays charged at
+  -- its worst case (money errs on the safe side).
+  if c.kind == 3 then c.pending = c.pending - freed else c.total = c.total - freed end
+  c.dirty = true
+  first = redis.call('ZRANGE', c.z, 0, 0, 'WITHSCORES')
+  c.next = #first == 2 and tonumber(first[2]) or nil
 end
 `;
 
@@ -43,8 +48,15 @@ end
  * ARGV: reservation id, lease ms, window ms, check count, then per check: kind, limit, amount,
  * ms until the budget period ends (0 otherwise), key TTL ms, 1 when every entry counts 1.
  * Returns: admitted (0/1), then per check: used, reset ms, retry-after ms.
+ *
+ * Besides the reservations' fields, a counter's hash holds `_total`, `_pending` (budgets),
+ * `_next` (see prune) and `_exp`, when the counter's keys expire: their TTL is only pushed
+ * out (with some slack) once it no longer covers an entry added now, not on every acquire. The
+ * settle script drops `_exp` when it empties a sorted set, since Redis then deletes that key
+ * and the next ZADD recreates it without a TTL. Each hash write is one HSET of all its fields.
  */
 export const acquireScript = `${prune}
+local function fmt(n) return string.format('%d', n) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local id = ARGV[1]
@@ -59,28 +71,61 @@ for i = 1, n do
     kind = tonumber(ARGV[base + 1]), limit = tonumber(ARGV[base + 2]),
     amount = tonumber(ARGV[base + 3]), periodReset = tonumber(ARGV[base + 4]),
     keyTtl = tonumber(ARGV[base + 5]), unit = ARGV[base + 6] == '1',
-    h = KEYS[2 * i - 1], z = KEYS[2 * i]
+    h = KEYS[2 * i - 1], z = KEYS[2 * i], dirty = false
   }
-  prune(c.h, c.z, c.kind, now)
-  local state = redis.call('HMGET', c.h, '_total', '_pending')
+  local state = redis.call('HMGET', c.h, '_total', '_pending', '_next', '_exp')
   c.total = tonumber(state[1]) or 0
   c.pending = tonumber(state[2]) or 0
+  c.next = tonumber(state[3])
+  c.storedNext = c.next
+  c.expiresAt = tonumber(state[4]) or 0
+  prune(c, now)
   if c.total + c.amount > c.limit then admitted = 0 end
   checks[i] = c
 end
 
-if admitted == 1 then
-  for i = 1, n do
-    local c = checks[i]
+for i = 1, n do
+  local c = checks[i]
+  local fields = {}
+  if admitted == 1 then
     local ttl = c.kind == 1 and window or lease
-    local amount = string.format('%d', c.amount)
-    redis.call('HINCRBY', c.h, '_total', amount)
-    if c.kind == 3 then redis.call('HINCRBY', c.h, '_pending', amount) end
-    redis.call('HSET', c.h, id, amount)
-    redis.call('ZADD', c.z, string.format('%d', now + ttl), id)
-    redis.call('PEXPIRE', c.h, string.format('%d', c.keyTtl))
-    redis.call('PEXPIRE', c.z, string.format('%d', c.keyTtl))
+    local expiry = now + ttl
     c.total = c.total + c.amount
+    fields = { '_total', fmt(c.total), id, fmt(c.amount) }
+    if c.kind == 3 then
+      c.pending = c.pending + c.amount
+      fields[#fields + 1] = '_pending'
+      fields[#fields + 1] = fmt(c.pending)
+    end
+    local emptied = c.next == nil
+    if c.next == nil or expiry < c.next then c.next = expiry end
+    local refresh = emptied or c.expiresAt < now + c.keyTtl
+    local keep = c.keyTtl + math.min(math.floor(c.keyTtl / 8), 60000)
+    if refresh then
+      fields[#fields + 1] = '_exp'
+      fields[#fields + 1] = fmt(now + keep)
+    end
+    if c.next ~= c.storedNext then
+      fields[#fields + 1] = '_next'
+      fields[#fields + 1] = fmt(c.next)
+    end
+    redis.call('HSET', c.h, unpack(fields))
+    redis.call('ZADD', c.z, fmt(expiry), id)
+    if refresh then
+      redis.call('PEXPIRE', c.h, fmt(keep))
+      redis.call('PEXPIRE', c.z, fmt(keep))
+    end
+  elseif c.dirty or (c.next ~= nil and c.next ~= c.storedNext) then
+    fields = { '_total', fmt(c.total) }
+    if c.kind == 3 then
+      fields[#fields + 1] = '_pending'
+      fields[#fields + 1] = fmt(c.pending)
+    end
+    if c.next ~= nil then
+      fields[#fields + 1] = '_next'
+      fields[#fields + 1] = fmt(c.next)
+    end
+    redis.call('HSET', c.h, unpack(fields))
   end
 end
 
@@ -90,8 +135,13 @@ for i = 1, n do
   local reset = 0
   local retry = 0
   if c.kind == 1 then
-    local newest = redis.call('ZRANGE', c.z, -1, -1, 'WITHSCORES')
-    if #newest == 2 then reset = tonumber(newest[2]) - now end
+    if admitted == 1 then
+      -- The entry just added expires last, a window from now.
+      reset = window
+    else
+      local newest = redis.call('ZRANGE', c.z, -1, -1, 'WITHSCORES')
+      if #newest == 2 then reset = tonumber(newest[2]) - now end
+    end
     if admitted == 0 and c.total + c.amount > c.limit then
       retry = window
       if c.amount <= c.limit then
@@ -158,7 +208,12 @@ for i = 1, n do
       end
       touched = touched + 1
     elseif redis.call('ZREM', z, id) == 1 then
-      redis.call('HDEL', h, id)
+      -- The last entry gone, Redis deleted the sorted set: the next acquire must give it a TTL.
+      if redis.call('EXISTS', z) == 0 then
+        redis.call('HDEL', h, id, '_exp')
+      else
+        redis.call('HDEL', h, id)
+      end
       if kind == 2 then
         redis.call('HINCRBY', h, '_total', string.format('%d', -reserved))
       else

@@ -8,7 +8,7 @@ import {
 } from 'nice-grpc';
 import { tracingActive } from '@aigw/core';
 import { type CompatServiceDefinition } from 'nice-grpc/lib/service-definitions';
-import { grpcKeepaliveOptions } from './grpc-server-host';
+import { grpcCommonOptions } from './grpc-server-host';
 import { grpcTarget } from './grpc-target';
 import { tracingClientMiddleware } from './grpc-tracing';
 
@@ -18,7 +18,7 @@ import { tracingClientMiddleware } from './grpc-tracing';
  */
 export function createServiceChannel(address: string): Channel {
   return createChannel(grpcTarget(address), ChannelCredentials.createInsecure(), {
-    ...grpcKeepaliveOptions,
+    ...grpcCommonOptions,
     'grpc.service_config': JSON.stringify({
       loadBalancingConfig: [{ round_robin: {} }],
       methodConfig: [
