@@ -155,6 +155,9 @@ async function main(): Promise<void> {
       topics: [topic],
       maxWaitTimeMs: 100,
       partitionsConsumedConcurrently: 6,
+      // As the analytics-sink service: fetches of up to 16 MiB, so one write carries ~30k events.
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
       logger,
     }),
     async () => undefined,

@@ -11,10 +11,10 @@ import {
 } from './testing/event-fixtures';
 import { InMemoryAnalyticsStore } from './testing/in-memory-analytics-store';
 
-function setup(recentEventIds?: number) {
+function setup(recentEventIds?: number, eventsPerInsert?: number) {
   const store = new InMemoryAnalyticsStore();
   const deadLetter = vi.fn<DeadLetterHandler>(async () => undefined);
-  const sink = new AnalyticsSink({ store, deadLetter, recentEventIds });
+  const sink = new AnalyticsSink({ store, deadLetter, recentEventIds, eventsPerInsert });
   return { store, deadLetter, sink };
 }
 
@@ -103,6 +103,38 @@ describe('AnalyticsSink.handleBatch', () => {
     expect(deadLetter).not.toHaveBeenCalled();
     const retried = await sink.handleBatch(records);
     expect(retried).toMatchObject({ events: 3, requests: 1, duplicates: 0, deadLettered: 1 });
+  });
+
+  it('inserts a large batch into events in parts, and the rest after all of them', async () => {
+    const { store, sink } = setup(undefined, 4);
+    const records = recordsOf([
+      ...requestEvents('a', 'completed'),
+      ...requestEvents('b', 'failed'),
+      ...requestEvents('c', 'completed'),
+    ]);
+    const result = await sink.handleBatch([...records, consumedRecord('junk', 99)]);
+    expect(result).toMatchObject({ events: 9, requests: 3, audit: 3, deadLettered: 1 });
+    expect(store.inserts.map((insert) => [insert.table, insert.rows.length])).toEqual([
+      ['events', 4],
+      ['events', 4],
+      ['events', 1],
+      ['audit_log', 3],
+      ['requests', 3],
+    ]);
+    expect(new Set(store.rowsOf('events').map((row) => row['event_id'])).size).toBe(9);
+  });
+
+  it('stores nothing after a failed events part, and everything on redelivery', async () => {
+    const { store, sink } = setup(undefined, 2);
+    const records = recordsOf([
+      ...requestEvents('a', 'completed'),
+      ...requestEvents('b', 'failed'),
+    ]);
+    store.failNextInsertInto = 'events';
+    await expect(sink.handleBatch(records)).rejects.toThrow('insert into events failed');
+    expect(store.inserts.map((insert) => insert.table)).not.toContain('requests');
+    const retried = await sink.handleBatch(records);
+    expect(retried).toMatchObject({ events: 6, requests: 2, duplicates: 0 });
   });
 
   it('rejects when the dead-letter handler fails, so the batch is not committed', async () => {

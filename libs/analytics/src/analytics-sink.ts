@@ -3,10 +3,17 @@ import { type ConsumedRecord, decodeEnvelope } from '@aigw/events';
 import { AnalyticsError, AnalyticsErrorCode } from './analytics-error';
 import { type AnalyticsStore, type QueryParams } from './analytics-store';
 import { toAuditRow, toGuardrailFindingRow, toInferencePayloadRow } from './audit-rows';
-import { AnalyticsTables, type RequestRow, toEventRow, toRequestRow } from './event-rows';
+import {
+  AnalyticsTables,
+  type EventRow,
+  type RequestRow,
+  toEventRow,
+  toRequestRow,
+} from './event-rows';
 import { toMcpCallRow } from './mcp-call-rows';
 import { checkReadOnlySql } from './read-only-sql-guard';
 import { RecentIdCache } from './recent-id-cache';
+import { decodeRecord } from './record-decoder';
 import { annotatesRequest, RequestAnnotationBuilder } from './request-annotations';
 
 /** Receives a record the sink cannot parse, with the reason; e.g. publishes to the dead-letter topic. */
@@ -23,6 +30,12 @@ export interface AnalyticsSinkOptions {
   readonly recentEventIds?: number;
   /** Tags of each endpoint, copied onto its `requests` rows (default: none). */
   readonly endpointTags?: EndpointTagsLookup;
+  /**
+   * Records decoded per `events` insert (default 10 000): large enough that ClickHouse's cost
+   * per insert (a new part) stays small, small enough that one part is inserted while the next
+   * is decoded.
+   */
+  readonly eventsPerInsert?: number;
 }
 
 /** What one batch did. */
@@ -69,61 +82,78 @@ export class AnalyticsSink {
   private readonly deadLetter: DeadLetterHandler;
   private readonly recentIds: RecentIdCache;
   private readonly endpointTags: EndpointTagsLookup;
+  private readonly eventsPerInsert: number;
 
   constructor(options: AnalyticsSinkOptions) {
     this.store = options.store;
     this.deadLetter = options.deadLetter;
     this.recentIds = new RecentIdCache(options.recentEventIds ?? 100_000);
     this.endpointTags = options.endpointTags ?? (() => ({}));
+    this.eventsPerInsert = Math.max(1, options.eventsPerInsert ?? 10_000);
   }
 
   /** Decodes, dedupes and inserts one batch; rejects (so offsets stay uncommitted) on failure. */
   async handleBatch(records: readonly ConsumedRecord[]): Promise<AnalyticsBatchResult> {
     const fresh = new Map<string, Envelope>();
-    const rawJson = new Map<string, string>();
     // Every decoded event, copies included: an event already stored (e.g. read first from the
     // audit topic) still completes its request's row.
     const decodedAll: Envelope[] = [];
     const undecodable: { record: ConsumedRecord; reason: string }[] = [];
     let duplicates = 0;
-    for (const record of records) {
-      const decoded = decodeEnvelope(record.value);
-      if (decoded.ok) decodedAll.push(decoded.envelope);
-      if (!decoded.ok) {
-        undecodable.push({ record, reason: decoded.reason });
-      } else if (
-        fresh.has(decoded.envelope.eventId) ||
-        this.recentIds.has(decoded.envelope.eventId)
-      ) {
-        duplicates += 1;
-      } else {
-        fresh.set(decoded.envelope.eventId, decoded.envelope);
-        rawJson.set(decoded.envelope.eventId, record.value.toString('utf8'));
+    let events = 0;
+    // Rows first: while ClickHouse is down, retries do not flood the dead-letter topic. Events
+    // before requests: a request row may be completed from the events already stored.
+    // A large batch goes to `events` in parts: ClickHouse inserts one part while the next is
+    // decoded here.
+    const eventInserts: Promise<void>[] = [];
+    const perInsert = this.eventsPerInsert;
+    for (let start = 0; start < records.length; start += perInsert) {
+      // Bodies stay out of `events`: they live (with their TTL) in `inference_payloads` only.
+      const eventRows: EventRow[] = [];
+      for (const record of records.slice(start, start + perInsert)) {
+        const decoded = decodeRecord(record);
+        if (!decoded.ok) {
+          undecodable.push({ record, reason: decoded.reason });
+          continue;
+        }
+        const { envelope } = decoded;
+        decodedAll.push(envelope);
+        if (fresh.has(envelope.eventId) || this.recentIds.has(envelope.eventId)) {
+          duplicates += 1;
+        } else {
+          fresh.set(envelope.eventId, envelope);
+          // The record as read is already the event's JSON: reuse it rather than encode it again.
+          if (envelope.payload?.$case !== 'inferencePayload') {
+            eventRows.push(toEventRow(envelope, decoded.json));
+          }
+        }
       }
+      events += eventRows.length;
+      const inserted = this.insert(AnalyticsTables.events, eventRows);
+      inserted.catch(() => undefined);
+      eventInserts.push(inserted);
+      // Lets the insert reach ClickHouse (its own thread) before the next part is decoded.
+      if (start + perInsert < records.length) await new Promise(setImmediate);
     }
 
     const envelopes = [...fresh.values()];
-    // Bodies stay out of `events`: they live (with their TTL) in `inference_payloads` only.
-    const eventRows = envelopes
-      .filter((envelope) => envelope.payload?.$case !== 'inferencePayload')
-      .map((envelope) => toEventRow(envelope, rawJson.get(envelope.eventId)));
     const auditRows = envelopes.map(toAuditRow).filter(isDefined);
     const findingRows = envelopes.map(toGuardrailFindingRow).filter(isDefined);
     const payloadRows = envelopes.map(toInferencePayloadRow).filter(isDefined);
-    // Rows first: while ClickHouse is down, retries do not flood the dead-letter topic. Events
-    // before requests: a request row may be completed from the events already stored.
-    await this.insert(AnalyticsTables.events, eventRows);
+    const mcpRows = envelopes.map(toMcpCallRow).filter(isDefined);
+    const finished = this.finishedRequests(decodedAll, fresh);
+    await allSucceeded(eventInserts);
     await this.insert(AnalyticsTables.auditLog, auditRows);
     await this.insert(AnalyticsTables.guardrailFindings, findingRows);
     await this.insert(AnalyticsTables.inferencePayloads, payloadRows);
-    await this.insert(AnalyticsTables.mcpCalls, envelopes.map(toMcpCallRow).filter(isDefined));
-    const requests = await this.newRequestRows(decodedAll, fresh);
+    await this.insert(AnalyticsTables.mcpCalls, mcpRows);
+    const requests = await this.newRequestRows(finished);
     await this.insert(AnalyticsTables.requests, requests.rows);
     for (const id of fresh.keys()) this.recentIds.add(id);
     for (const { record, reason } of undecodable) await this.deadLetter(record, reason);
 
     return {
-      events: eventRows.length,
+      events,
       requests: requests.rows.length,
       audit: auditRows.length,
       findings: findingRows.length,
@@ -156,11 +186,11 @@ export class AnalyticsSink {
     if (rows.length > 0) await this.store.insertJsonRows(table, rows);
   }
 
-  /** One row per request that finished in this batch and is not in `requests` yet. */
-  private async newRequestRows(
+  /** The events of each request in this batch, by request id. */
+  private finishedRequests(
     envelopes: readonly Envelope[],
     fresh: ReadonlyMap<string, Envelope>,
-  ): Promise<{ rows: RequestRow[]; alreadyStored: number }> {
+  ): Map<string, RequestEvents> {
     const byRequest = new Map<string, RequestEvents>();
     for (const envelope of envelopes) {
       let events = byRequest.get(envelope.requestId);
@@ -184,6 +214,13 @@ export class AnalyticsSink {
       }
       if (annotatesRequest(envelope)) events.annotations.add(envelope);
     }
+    return byRequest;
+  }
+
+  /** One row per request that finished in this batch and is not in `requests` yet. */
+  private async newRequestRows(
+    byRequest: ReadonlyMap<string, RequestEvents>,
+  ): Promise<{ rows: RequestRow[]; alreadyStored: number }> {
     const finished = [...byRequest].filter(([, events]) => events.terminal !== undefined);
     if (finished.length === 0) return { rows: [], alreadyStored: 0 };
 
@@ -230,6 +267,12 @@ export class AnalyticsSink {
       if (decoded.ok) byRequest.get(decoded.envelope.requestId)?.annotations.add(decoded.envelope);
     }
   }
+}
+
+/** Waits for every write to settle; rejects with the first failure, if any. */
+async function allSucceeded(writes: readonly Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(writes)).find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function isDefined<T>(value: T | undefined): value is T {

@@ -28,7 +28,7 @@ export class ChdbAnalyticsStore implements AnalyticsStore {
     private readonly session: Session,
     options: ChdbAnalyticsStoreOptions,
   ) {
-    this.maxRowsPerInsert = Math.max(1, options.maxRowsPerInsert ?? 10_000);
+    this.maxRowsPerInsert = Math.max(1, options.maxRowsPerInsert ?? 100_000);
   }
 
   /**

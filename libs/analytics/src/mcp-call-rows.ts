@@ -32,13 +32,17 @@ export function toMcpCallRow(envelope: Envelope): McpCallRow | undefined {
   const payload = envelope.payload;
   if (payload?.$case !== 'mcpCalled') return undefined;
   const call = payload.value;
+  // Columns listed in one literal: a spread into it is a slow copy in V8.
+  const { principal_id, principal_kind, groups } = principalColumns(envelope);
   return {
     time: toClickHouseDateTime64(envelope.occurredAt),
     event_id: envelope.eventId,
     request_id: envelope.requestId,
     trace_id: envelope.traceId,
     service: envelope.service,
-    ...principalColumns(envelope),
+    principal_id,
+    principal_kind,
+    groups,
     tags: envelope.tags,
     connection: call.connection,
     http_method: call.httpMethod,

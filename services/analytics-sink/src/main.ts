@@ -84,6 +84,10 @@ async function main(): Promise<void> {
     topics,
     // Every partition's batch is handed over at once, so one insert carries several of them.
     partitionsConsumedConcurrently: 12,
+    // Large fetches make large writes (ClickHouse pays per insert); memory in hand stays
+    // bounded by one fetch (16 MiB of records) until its write is acknowledged.
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytes: 16 * 1024 * 1024,
     // A replaced replica's partitions move on within seconds, not the 30 s default.
     sessionTimeoutMs: 10_000,
     logger: runtime.logger,

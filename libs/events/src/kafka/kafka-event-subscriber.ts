@@ -24,6 +24,12 @@ export interface KafkaEventSubscriberOptions {
   /** Consumer group session timeout (default 30 s). */
   readonly sessionTimeoutMs?: number;
   /**
+   * Most bytes one fetch returns per partition (default 1 MiB) and in total (default 10 MiB):
+   * larger fetches mean fewer, larger batches; memory in hand is bounded by the total.
+   */
+  readonly maxBytesPerPartition?: number;
+  readonly maxBytes?: number;
+  /**
    * Partition batches handed to the handler at the same time (default 1). With more, a handler
    * that gathers records across calls can insert several partitions' batches at once; each
    * partition still commits only after its own call resolved.
@@ -88,6 +94,10 @@ export class KafkaEventSubscriber implements EventSubscriber {
       groupId: this.options.groupId,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      ...(this.options.maxBytesPerPartition
+        ? { maxBytesPerPartition: this.options.maxBytesPerPartition }
+        : {}),
+      ...(this.options.maxBytes ? { maxBytes: this.options.maxBytes } : {}),
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
