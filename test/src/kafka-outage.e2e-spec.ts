@@ -141,7 +141,12 @@ describe('Kafka broker stopped during load (cluster mode)', () => {
                AS short`,
         );
         last = { ...row, spooled: spooledBytes(dataDir()) };
-        return row && Number(row.events) >= total * eventsPerRequest ? row : undefined;
+        // Within a batch the sink stores events before request rows: wait for both.
+        return row &&
+          Number(row.events) >= total * eventsPerRequest &&
+          Number(row.requests) >= total
+          ? row
+          : undefined;
       },
       180_000,
       1000,
