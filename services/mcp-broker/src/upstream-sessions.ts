@@ -8,8 +8,8 @@ import { type Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type Notification } from '@modelcontextprotocol/sdk/types.js';
 import { type Principal } from '@aigw/contracts';
 import { type EgressGuard, type Logger } from '@aigw/core';
-import { egressFetch } from './egress-fetch';
 import { type McpConnection } from './connection-directory';
+import { upstreamFetch } from './upstream-fetch';
 import { type UpstreamCredentials } from './upstream-credentials';
 
 const clientInfo = { name: 'aigw-mcp-broker', version: '0.1.0' };
@@ -164,21 +164,16 @@ export class UpstreamSessions {
     const guard = this.egress?.();
     const url = new URL(config.url ?? '');
     guard?.checkUrl(url);
-    const send = guard ? egressFetch(guard) : fetch;
+    const send = upstreamFetch(guard);
     return new StreamableHTTPClientTransport(url, {
       // The credential is looked up per HTTP request, so an exchanged token that expired is
       // replaced without reopening the session.
-      fetch: async (url, init) => {
-        const headers = new Headers(init?.headers);
-        const authorization = await this.credentials.authorization(
-          connection,
-          principal,
-          session.callerJwt,
-        );
-        if (authorization) headers.set('authorization', authorization);
-        else headers.delete('authorization');
-        return fetchWithOwnSignal(send, url, { ...init, headers });
-      },
+      fetch: async (url, init) =>
+        send(
+          url,
+          init,
+          await this.credentials.authorization(connection, principal, session.callerJwt),
+        ),
     });
   }
 
@@ -195,31 +190,5 @@ export class UpstreamSessions {
         })
         .catch(() => undefined);
     }
-  }
-}
-
-/**
- * The SDK passes one long-lived abort signal (the transport's) to every request. undici keeps a
- * listener on that signal per request until the request is garbage-collected and scans them on
- * each new request, so calls slow down as a session ages. A POST gets a signal of its own,
- * linked to the transport's only until its response arrives (the SDK cancels a running call
- * with `notifications/cancelled`, not by aborting the fetch); the one long GET stream keeps the
- * transport's signal so closing the session ends it.
- */
-async function fetchWithOwnSignal(
-  send: typeof fetch,
-  url: string | URL,
-  init: RequestInit,
-): Promise<Response> {
-  const shared = init.signal;
-  if (!shared || init.method !== 'POST') return send(url, init);
-  const own = new AbortController();
-  const abort = (): void => own.abort(shared.reason);
-  if (shared.aborted) abort();
-  else shared.addEventListener('abort', abort, { once: true });
-  try {
-    return await send(url, { ...init, signal: own.signal });
-  } finally {
-    shared.removeEventListener('abort', abort);
   }
 }
