@@ -59,6 +59,33 @@ describe('EmbeddedEventLog', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('with a write delay, writes the events of that delay together; flush writes at once', async () => {
+    const log = openLog({ writeDelayMs: 200 });
+    const publisher = log.publisher();
+    const topicBytes = (): number =>
+      readdirSync(join(dataDir, lifecycle)).reduce(
+        (total, name) => total + readFileSync(join(dataDir, lifecycle, name)).length,
+        0,
+      );
+    publisher.publish(sampleEnvelope('req-a', 0));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    publisher.publish(sampleEnvelope('req-b', 1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Neither is on disk yet: both wait for the one delayed write.
+    expect(topicBytes()).toBe(0);
+    await eventually(() => topicBytes() > 0, 'the delayed write');
+    expect(
+      readFileSync(join(dataDir, lifecycle, readdirSync(join(dataDir, lifecycle))[0]!), 'utf8')
+        .split('\n')
+        .filter(Boolean),
+    ).toHaveLength(2);
+
+    publisher.publish(sampleEnvelope('req-c', 2));
+    const before = topicBytes();
+    await publisher.flush();
+    expect(topicBytes()).toBeGreaterThan(before);
+  });
+
   it('delivers published events in order, in batches of at most 1000, decodable', async () => {
     const log = openLog();
     const publisher = log.publisher();

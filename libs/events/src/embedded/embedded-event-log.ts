@@ -26,6 +26,12 @@ export interface EmbeddedEventLogOptions {
   readonly maxBatchRecords?: number;
   /** Subscribers wait this long after new records to batch more of them (default 0). */
   readonly lingerMs?: number;
+  /**
+   * Appends wait this long to be written together (default 0: the lines of one tick are one
+   * write). Each write is a system call handed to the thread pool; a few ms of gathering makes
+   * one of many. `flush()` and `close()` write at once.
+   */
+  readonly writeDelayMs?: number;
   /** Wait before a batch whose handler failed is delivered again (default 100 ms doubling to 5 s). */
   readonly retryBackoff?: BackoffRange;
   /** Topics of an event (default `topicsFor`, the routing of record). */
@@ -134,6 +140,7 @@ export class EmbeddedEventLog {
       log = new EmbeddedTopicLog(name, join(this.options.dataDir, name), {
         fsync: this.options.fsync ?? false,
         segmentBytes: this.options.segmentBytes ?? 64 * 1024 * 1024,
+        writeDelayMs: this.options.writeDelayMs ?? 0,
         logger: this.logger,
       });
       this.topics.set(name, log);

@@ -29,6 +29,8 @@ export interface SegmentSlice {
 export interface EmbeddedTopicLogOptions {
   readonly fsync: boolean;
   readonly segmentBytes: number;
+  /** Appends wait this long to be written together (0: the lines of one tick). */
+  readonly writeDelayMs?: number;
   readonly logger: Logger;
 }
 
@@ -79,15 +81,17 @@ export class EmbeddedTopicLog {
     return undefined;
   }
 
-  /** Queues one complete line (ending in "\n"); written with the rest of this tick's lines. */
+  /** Queues one complete line (ending in "\n"); written with the others of this tick (or delay). */
   append(line: string): void {
     this.pending.push(line);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const write = (): void => {
       this.scheduled = false;
       void this.writePending();
-    });
+    };
+    if (this.options.writeDelayMs) setTimeout(write, this.options.writeDelayMs);
+    else setImmediate(write);
   }
 
   /** Resolves once every line appended so far is written (and fsynced, if configured). */
