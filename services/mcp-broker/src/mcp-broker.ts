@@ -496,6 +496,8 @@ export class McpBroker {
       };
     }
     this.logger.warn('upstream MCP call failed', {
+      trace_id: operation.context.traceId,
+      request_id: operation.context.requestId,
       connection: connection.name,
       error: error instanceof Error ? error.message : String(error),
     });

@@ -110,6 +110,8 @@ export class McpProxy {
       first = await replies.next();
     } catch (error) {
       this.logger.warn('mcp-broker call failed', {
+        trace_id: context.traceId,
+        request_id: context.requestId,
         error: error instanceof Error ? error.message : String(error),
       });
       return {
