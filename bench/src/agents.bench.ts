@@ -13,6 +13,7 @@ import { Pool } from 'undici';
 import { sha256Hex } from '@aigw/core';
 import { responsesRequestSchema, responsesToChatRequest } from '@aigw/llm-api';
 import { freePort, startAnthropicMock, startOpenAiMock, waitForHttp } from '@aigw/testing';
+import { gatewayNodeArgs } from './bench-processes';
 import { startNodeChild, stopAllChildren } from './child-process';
 import { latencySummary } from './percentiles';
 import { processCpuMs } from './process-cpu';
@@ -274,6 +275,7 @@ async function main(): Promise<void> {
     resolve(__dirname, '../../services/standalone/dist/main.js'),
     {
       env: { AIGW_CONFIG: configPath, AIGW_LOG_LEVEL: 'warn' },
+      nodeArgs: gatewayNodeArgs(),
     },
   );
   const origin = `http://127.0.0.1:${port}`;

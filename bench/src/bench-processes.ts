@@ -65,6 +65,6 @@ export async function startGateway(upstreamBaseUrl: string): Promise<BenchGatewa
  * `BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/aigw-prof"` (node refuses
  * `--cpu-prof` in NODE_OPTIONS).
  */
-function gatewayNodeArgs(): string[] {
+export function gatewayNodeArgs(): string[] {
   return (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
 }
