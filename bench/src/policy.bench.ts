@@ -107,32 +107,30 @@ function request(index: number): AuthorizeRequest {
   };
 }
 
-/** Calls `authorize` one at a time for `runMs`, after a warm-up; returns p50/p99 in ms. */
-async function measure(
-  authorize: (request: AuthorizeRequest) => Promise<AuthorizeResponse>,
-  settle: (request: SettleRequest) => Promise<unknown>,
-): Promise<{ p50: number; p99: number; count: number; cpuMicros: number }> {
-  let index = 0;
+interface Measured {
+  readonly p50: number;
+  readonly p99: number;
+  readonly count: number;
+  readonly cpuMicros: number;
+}
+
+/**
+ * Times `call` one at a time for `runMs`, after 2,000 warm-up calls: latency p50/p99 and this
+ * process's CPU per call. `after` runs off the clock with the call's result.
+ */
+async function timeCalls<T>(
+  call: () => Promise<T>,
+  after: (result: T) => Promise<unknown> = () => Promise.resolve(),
+): Promise<Measured> {
   let cpuMicros = 0;
   const once = async (): Promise<number> => {
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const response = await authorize(request(index++));
+    const result = await call();
     const elapsed = performance.now() - started;
     const used = process.cpuUsage(cpu);
     cpuMicros += used.user + used.system;
-    if (response.outcome !== AuthorizeOutcome.AUTHORIZE_OUTCOME_ALLOWED) {
-      throw new Error(`bench request was not allowed: ${response.outcome} ${response.reason}`);
-    }
-    // As the ingress does after the call (off the clock): settle tokens and cost.
-    await settle({
-      requestId: '',
-      reservation: response.reservation,
-      outcome: SettleOutcome.SETTLE_OUTCOME_COMPLETED,
-      promptTokens: 240,
-      completionTokens: 120,
-      costUsd: '0.00012',
-    });
+    await after(result);
     return elapsed;
   };
   for (let i = 0; i < 2_000; i++) await once();
@@ -147,33 +145,36 @@ async function measure(
   };
 }
 
+/** Authorize decisions, each settled afterwards off the clock as the ingress does. */
+function measure(
+  authorize: (request: AuthorizeRequest) => Promise<AuthorizeResponse>,
+  settle: (request: SettleRequest) => Promise<unknown>,
+): Promise<Measured> {
+  let index = 0;
+  return timeCalls(
+    () => authorize(request(index++)),
+    async (response) => {
+      if (response.outcome !== AuthorizeOutcome.AUTHORIZE_OUTCOME_ALLOWED) {
+        throw new Error(`bench request was not allowed: ${response.outcome} ${response.reason}`);
+      }
+      await settle({
+        requestId: '',
+        reservation: response.reservation,
+        outcome: SettleOutcome.SETTLE_OUTCOME_COMPLETED,
+        promptTokens: 240,
+        completionTokens: 120,
+        costUsd: '0.00012',
+      });
+    },
+  );
+}
+
 /**
- * Times a bare round trip the same way, one call at a time: the floor under a decision's
- * latency on this machine (a busy machine delays every wake-up on a reply).
+ * A bare round trip timed the same way: the floor under a decision's latency on this machine
+ * (a busy machine delays every wake-up on a reply).
  */
-async function measureFloor(
-  call: () => Promise<unknown>,
-): Promise<{ p50: number; p99: number; count: number; cpuMicros: number }> {
-  let cpuMicros = 0;
-  const once = async (): Promise<number> => {
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    await call();
-    const elapsed = performance.now() - started;
-    const used = process.cpuUsage(cpu);
-    cpuMicros += used.user + used.system;
-    return elapsed;
-  };
-  for (let i = 0; i < 2_000; i++) await once();
-  cpuMicros = 0;
-  const samples: number[] = [];
-  const started = performance.now();
-  while (performance.now() - started < runMs) samples.push(await once());
-  return {
-    ...latencySummary(samples),
-    count: samples.length,
-    cpuMicros: cpuMicros / samples.length,
-  };
+function measureFloor(call: () => Promise<unknown>): Promise<Measured> {
+  return timeCalls(call);
 }
 
 async function redisPingFloor(name: string): Promise<Row> {
