@@ -1,19 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import OpenAI from 'openai';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type OpenAiMock, startOpenAiMock, waitForHttp } from '@aigw/testing';
 import { adminSql } from './support/admin-sql';
-import {
-  eventually,
-  repoRoot,
-  runToEnd,
-  type RunningProcess,
-  startNodeProcess,
-} from './support/child-process';
-import { gatewayConfigYaml, upstreamKey } from './support/gateway-config';
+import { repoRoot, runToEnd } from './support/child-process';
 import { testKeys } from './support/gateway-keys';
+import { type SeededGateway, startSeededGateway } from './support/seeded-gateway';
 
 /** An endpoint with tags and payload logging, on the OpenAI mock. */
 const loggedEndpointYaml = `  logged:
@@ -36,10 +27,8 @@ type Row = Record<string, unknown>;
 // A real standalone gateway (embedded log + chDB), real requests through it, then the
 // analytics API, the CLI and the documented SQL read what those requests left behind.
 describe('analytics API, CLI and documented queries (standalone)', () => {
-  let upstream: OpenAiMock;
-  let gateway: RunningProcess;
+  let seeded: SeededGateway | undefined;
   let baseUrl: string;
-  let dataDir: string;
   let loggedRequestId = '';
 
   async function report(
@@ -59,67 +48,22 @@ describe('analytics API, CLI and documented queries (standalone)', () => {
   }
 
   beforeAll(async () => {
-    upstream = await startOpenAiMock({ apiKey: upstreamKey });
-    dataDir = mkdtempSync(join(tmpdir(), 'aigw-analytics-api-'));
-    const port = await freePort();
-    const configPath = join(dataDir, 'aigw.yaml');
-    writeFileSync(
-      configPath,
-      gatewayConfigYaml({
-        httpPort: port,
-        dataDir: join(dataDir, 'data'),
-        upstreamBaseUrl: upstream.baseUrl,
-        deadBaseUrl: `http://127.0.0.1:${await freePort()}/v1`,
-        extraEndpointsYaml: loggedEndpointYaml,
-      }),
-    );
-    gateway = startNodeProcess('aigw', 'services/standalone/dist/main.js', {
-      AIGW_CONFIG: configPath,
-      E2E_UPSTREAM_KEY: upstreamKey,
+    seeded = await startSeededGateway({
+      tmpPrefix: 'aigw-analytics-api-',
+      extraEndpointsYaml: loggedEndpointYaml,
+      prompts: {
+        chat: ['hello there', 'second question'],
+        logged: 'mail me at alice@example.com',
+        strict: 'to bob@example.com',
+        bob: 'hi from bob',
+      },
     });
-    baseUrl = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${baseUrl}/readyz`, 60_000).catch((error: unknown) => {
-      throw new Error(`gateway did not start: ${String(error)}\n${gateway.output()}`);
-    });
-
-    const client = (key: string, tags: string) =>
-      new OpenAI({
-        baseURL: `${baseUrl}/v1`,
-        apiKey: key,
-        maxRetries: 0,
-        defaultHeaders: { 'x-aigw-tags': tags },
-      });
-    const alice = client(testKeys.alice, 'team=search');
-    const bob = client(testKeys.bob, 'team=ads');
-    const ask = (content: string) => [{ role: 'user' as const, content }];
-    // alice: two calls on `chat` (each falls back from the dead target), one on `logged`
-    // (PII masked, payload logged), one blocked by the strict guardrail.
-    await alice.chat.completions.create({ model: 'chat', messages: ask('hello there') });
-    await alice.chat.completions.create({ model: 'chat', messages: ask('second question') });
-    const logged = await alice.chat.completions
-      .create({ model: 'logged', messages: ask('mail me at alice@example.com') })
-      .withResponse();
-    loggedRequestId = logged.response.headers.get('x-request-id') ?? '';
-    await expect(
-      alice.chat.completions.create({ model: 'strict', messages: ask('to bob@example.com') }),
-    ).rejects.toMatchObject({ status: 400 });
-    // bob: one call on his private endpoint (mock provider).
-    await bob.chat.completions.create({ model: 'private', messages: ask('hi from bob') });
-
-    await eventually('five requests in ClickHouse', async () => {
-      const [row] = await adminSql<{ n: number }>(
-        baseUrl,
-        testKeys.admin,
-        'SELECT toUInt32(count()) AS n FROM requests FINAL',
-      );
-      return row && row.n >= 5 ? row : undefined;
-    });
+    baseUrl = seeded.baseUrl;
+    loggedRequestId = seeded.loggedRequestId;
   });
 
   afterAll(async () => {
-    await gateway?.stop();
-    await upstream?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await seeded?.close();
   });
 
   it('reports cost and usage by request tag from the daily rollup', async () => {

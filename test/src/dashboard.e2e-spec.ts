@@ -1,19 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import OpenAI from 'openai';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type OpenAiMock, startOpenAiMock, waitForHttp } from '@aigw/testing';
-import { adminSql } from './support/admin-sql';
-import {
-  eventually,
-  repoRoot,
-  type RunningProcess,
-  startNodeProcess,
-} from './support/child-process';
-import { gatewayConfigYaml, upstreamKey } from './support/gateway-config';
+import { repoRoot } from './support/child-process';
 import { testKeys } from './support/gateway-keys';
+import { type SeededGateway, startSeededGateway } from './support/seeded-gateway';
 
 const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -33,66 +24,25 @@ const loggedEndpointYaml = `  logged:
 
 // The dashboard in a real headless Chromium, showing what real requests in this test produced.
 describe('usage dashboard (/ui) in headless Chromium', () => {
-  let upstream: OpenAiMock;
-  let gateway: RunningProcess;
+  let seeded: SeededGateway | undefined;
   let baseUrl: string;
-  let dataDir: string;
   let browser: Browser;
   let page: Page;
   let loggedRequestId = '';
 
   beforeAll(async () => {
-    upstream = await startOpenAiMock({ apiKey: upstreamKey });
-    dataDir = mkdtempSync(join(tmpdir(), 'aigw-dashboard-'));
-    const port = await freePort();
-    const configPath = join(dataDir, 'aigw.yaml');
-    writeFileSync(
-      configPath,
-      gatewayConfigYaml({
-        httpPort: port,
-        dataDir: join(dataDir, 'data'),
-        upstreamBaseUrl: upstream.baseUrl,
-        deadBaseUrl: `http://127.0.0.1:${await freePort()}/v1`,
-        extraEndpointsYaml: loggedEndpointYaml,
-      }),
-    );
-    gateway = startNodeProcess('aigw', 'services/standalone/dist/main.js', {
-      AIGW_CONFIG: configPath,
-      E2E_UPSTREAM_KEY: upstreamKey,
+    seeded = await startSeededGateway({
+      tmpPrefix: 'aigw-dashboard-',
+      extraEndpointsYaml: loggedEndpointYaml,
+      prompts: {
+        chat: ['first', 'second'],
+        logged: 'write to carol@example.com',
+        strict: 'mail dave@example.com',
+        bob: 'hello',
+      },
     });
-    baseUrl = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${baseUrl}/readyz`, 60_000).catch((error: unknown) => {
-      throw new Error(`gateway did not start: ${String(error)}\n${gateway.output()}`);
-    });
-
-    const client = (key: string, tags: string) =>
-      new OpenAI({
-        baseURL: `${baseUrl}/v1`,
-        apiKey: key,
-        maxRetries: 0,
-        defaultHeaders: { 'x-aigw-tags': tags },
-      });
-    const alice = client(testKeys.alice, 'team=search');
-    const bob = client(testKeys.bob, 'team=ads');
-    const ask = (content: string) => [{ role: 'user' as const, content }];
-    await alice.chat.completions.create({ model: 'chat', messages: ask('first') });
-    await alice.chat.completions.create({ model: 'chat', messages: ask('second') });
-    const logged = await alice.chat.completions
-      .create({ model: 'logged', messages: ask('write to carol@example.com') })
-      .withResponse();
-    loggedRequestId = logged.response.headers.get('x-request-id') ?? '';
-    await expect(
-      alice.chat.completions.create({ model: 'strict', messages: ask('mail dave@example.com') }),
-    ).rejects.toMatchObject({ status: 400 });
-    await bob.chat.completions.create({ model: 'private', messages: ask('hello') });
-    await eventually('five requests in ClickHouse', async () => {
-      const [row] = await adminSql<{ n: number }>(
-        baseUrl,
-        testKeys.admin,
-        'SELECT toUInt32(count()) AS n FROM requests FINAL',
-      );
-      return row && row.n >= 5 ? row : undefined;
-    });
+    baseUrl = seeded.baseUrl;
+    loggedRequestId = seeded.loggedRequestId;
 
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -104,9 +54,7 @@ describe('usage dashboard (/ui) in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await gateway?.stop();
-    await upstream?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await seeded?.close();
   });
 
   async function logIn(key: string): Promise<void> {
