@@ -80,7 +80,12 @@ export class IngressModule {
         {
           provide: ChatPipeline,
           useFactory: (clients: IngressClients, events: EventPublisher, config: ConfigSource) =>
-            new ChatPipeline(clients, events, payloadLoggingFromConfig(config)),
+            new ChatPipeline(
+              clients,
+              events,
+              payloadLoggingFromConfig(config),
+              () => config.current().raw.budgets.length > 0,
+            ),
           inject: [INGRESS_CLIENTS, EVENT_PUBLISHER, CONFIG_SOURCE],
         },
         {

@@ -31,6 +31,8 @@ export class ChatPipeline {
     private readonly clients: IngressClients,
     events: EventPublisher,
     payloadLogging?: PayloadLoggingLookup,
+    /** Whether the config has dollar budgets: only they need the prompt bound. */
+    private readonly budgetsConfigured: () => boolean = () => true,
   ) {
     this.recorder = new RequestRecorder(
       events,
@@ -80,7 +82,8 @@ export class ChatPipeline {
 
   private async run(state: CallState): Promise<ChatResult> {
     const request = readGovernedBody(state);
-    const decision = await authorizeCall(this.clients.policy, state, limitDemandOf(request));
+    const demand = limitDemandOf(request, { promptBound: this.budgetsConfigured() });
+    const decision = await authorizeCall(this.clients.policy, state, demand);
     state.context.principal = decision.principal;
     if (state.operation !== 'embeddings') {
       // e.g. a Responses API `previous_response_id`: the stored turns join the request here,

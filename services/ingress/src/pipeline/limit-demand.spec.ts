@@ -100,4 +100,10 @@ describe('limitDemandOf', () => {
     );
     expect(demand.promptTokensUpperBound).toBeGreaterThan(100);
   });
+
+  it('leaves the bound out (0) when no budget needs it', () => {
+    const body = chatBody({ model: 'm', messages: [{ role: 'user', content: 'hello' }] });
+    expect(limitDemandOf(body, { promptBound: false }).promptTokensUpperBound).toBe(0);
+    expect(limitDemandOf(body).promptTokensUpperBound).toBeGreaterThan(0);
+  });
 });

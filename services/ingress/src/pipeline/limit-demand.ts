@@ -3,7 +3,7 @@ import { type GovernedBody } from './governed-body';
 /** What a request asks of rate limits and budgets, estimated without a tokenizer. */
 export interface LimitDemand {
   readonly estimatedPromptTokens: number;
-  /** Prompt tokens the request cannot exceed: what dollar budgets reserve on. */
+  /** Prompt tokens the request cannot exceed: what dollar budgets reserve on (0: not computed). */
   readonly promptTokensUpperBound: number;
   /** The caller's max_tokens (or max_completion_tokens); undefined lets the endpoint cap apply. */
   readonly maxOutputTokens: number | undefined;
@@ -28,7 +28,10 @@ const mediaTokenAllowance = 2_000;
  * what TPM and budget reservations start from; the settle after the call uses the provider's
  * actual counts.
  */
-export function limitDemandOf(body: GovernedBody): LimitDemand {
+export function limitDemandOf(
+  body: GovernedBody,
+  options: { readonly promptBound: boolean } = { promptBound: true },
+): LimitDemand {
   let characters = 0;
   for (const part of body.textParts()) characters += part.text.length;
   const request = body.request as {
@@ -39,10 +42,11 @@ export function limitDemandOf(body: GovernedBody): LimitDemand {
   const messages = Array.isArray(request.messages) ? request.messages.length : 0;
   return {
     estimatedPromptTokens: Math.ceil(characters / charactersPerToken) + messages * tokensPerMessage,
-    promptTokensUpperBound: Math.min(
-      maxUint32,
-      jsonTokenBound(body.request) + messages * boundTokensPerMessage,
-    ),
+    // Only dollar budgets reserve on the bound (0: policy uses the estimate); walking the whole
+    // body is skipped when the config has none.
+    promptTokensUpperBound: options.promptBound
+      ? Math.min(maxUint32, jsonTokenBound(body.request) + messages * boundTokensPerMessage)
+      : 0,
     maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? undefined,
   };
 }
